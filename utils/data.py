@@ -1,0 +1,157 @@
+"""Datasets. The nnfs generators (spiral, vertical, sine) and XOR, circles, iris, digits.
+
+Every generator takes a ``seed``, returns float64 features ``X (n_samples, n_features)`` and integer
+labels ``y (n_samples,)``, and leaves the caller's global numpy random state exactly as it was (nnfs's
+generators draw from ``np.random``; we seed it for the call and put the old state back).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import numpy as np
+from nnfs import datasets as _nnfs
+
+
+@contextmanager
+def _global_seed(seed: int):
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def _check_counts(samples: int, classes: int) -> None:
+    if int(samples) != samples or samples < 1 or int(classes) != classes or classes < 1:
+        raise ValueError(f"samples and classes must be positive integers, got samples={samples}, classes={classes}")
+
+
+def spiral(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved spiral arms (nnfs ``spiral_data``). X ``(samples*classes, 2)``, y ``(samples*classes,)``."""
+    _check_counts(samples, classes)
+    with _global_seed(seed):
+        X, y = _nnfs.spiral_data(samples=int(samples), classes=int(classes))
+    return X.astype(np.float64), y.astype(np.int64)
+
+
+def vertical(samples: int = 100, classes: int = 3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Vertical blobs, one per class (nnfs ``vertical_data``). X ``(samples*classes, 2)``, y labels."""
+    _check_counts(samples, classes)
+    with _global_seed(seed):
+        X, y = _nnfs.vertical_data(samples=int(samples), classes=int(classes))
+    return X.astype(np.float64), y.astype(np.int64)
+
+
+def sine(samples: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """y = sin(2 pi x) for x evenly spaced in [0, 1) (nnfs ``sine_data``). X, y both ``(samples, 1)``."""
+    _check_counts(samples, 1)
+    X, y = _nnfs.sine_data(samples=int(samples))
+    return X.astype(np.float64), y.astype(np.float64)
+
+
+def xor(samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Four clouds at (±1, ±1); label 1 where exactly one coordinate is positive (the XOR of the signs).
+
+    X ``(samples, 2)``, y ``(samples,)``. No straight line separates the classes.
+    """
+    _check_counts(samples, 1)
+    rng = np.random.default_rng(seed)
+    corners = rng.integers(0, 2, size=(samples, 2))
+    X = (2.0 * corners - 1.0) * 0.6 + noise * 2.0 * rng.standard_normal((samples, 2))
+    y = (corners[:, 0] ^ corners[:, 1]).astype(np.int64)
+    return X, y
+
+
+def circles(samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """An inner disc (class 0) inside a ring (class 1). X ``(samples, 2)``, y ``(samples,)``."""
+    _check_counts(samples, 1)
+    rng = np.random.default_rng(seed)
+    y = np.arange(samples) % 2
+    radius = np.where(y == 0, rng.uniform(0.0, 0.45, samples), rng.uniform(0.65, 1.0, samples))
+    angle = rng.uniform(0, 2 * np.pi, samples)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    X += noise * rng.standard_normal((samples, 2))
+    return X, y.astype(np.int64)
+
+
+def xor_truth_table() -> tuple[np.ndarray, np.ndarray]:
+    """The four rows of 2-input XOR: X ``(4, 2)`` of 0/1, y ``(4,)``."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    return X, np.array([0, 1, 1, 0], dtype=np.int64)
+
+
+TOY_DATASETS = {"spiral": spiral, "xor": xor, "circles": circles, "vertical": vertical}
+"""The 2-D classification sets a playground can pick by name: name -> generator(samples, ..., seed)."""
+
+
+def toy_dataset(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """One of ``TOY_DATASETS`` by name with about ``samples`` points in total (2 or 3 classes).
+
+    ``noise`` scales the spread for xor and circles; spiral and vertical keep nnfs's own spread.
+    """
+    if name not in TOY_DATASETS:
+        raise ValueError(f"unknown dataset {name!r}; expected one of {sorted(TOY_DATASETS)}")
+    if name in ("spiral", "vertical"):
+        return TOY_DATASETS[name](samples=max(1, samples // 3), classes=3, seed=seed)
+    return TOY_DATASETS[name](samples=samples, noise=noise, seed=seed)
+
+
+# ------------------------------------------------------------------------------ real data (lesson 08)
+def iris() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Fisher's iris (bundled with scikit-learn, no download): X ``(150, 4)``, y ``(150,)``, class names."""
+    from sklearn.datasets import load_iris
+
+    data = load_iris()
+    return data.data.astype(np.float64), data.target.astype(np.int64), list(data.target_names)
+
+
+def digits() -> tuple[np.ndarray, np.ndarray]:
+    """8x8 handwritten digits (bundled with scikit-learn, no download): X ``(1797, 64)`` pixel values
+    0..16, y ``(1797,)`` digits 0..9. ``X[i].reshape(8, 8)`` is an image."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return data.data.astype(np.float64), data.target.astype(np.int64)
+
+
+def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
+    """Shuffle with ``default_rng(seed)`` and split: returns ``X_train, X_test, y_train, y_test``.
+
+    The split is stratified (each class keeps its share in both parts).
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X and y must have the same number of samples, got {X.shape[0]} and {y.shape[0]}")
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction}")
+    rng = np.random.default_rng(seed)
+    test_idx = []
+    for cls in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == cls))
+        test_idx.extend(idx[: int(round(test_fraction * idx.size))])
+    test_mask = np.zeros(y.shape[0], dtype=bool)
+    test_mask[test_idx] = True
+    train, test = rng.permutation(np.flatnonzero(~test_mask)), rng.permutation(np.flatnonzero(test_mask))
+    return X[train], X[test], y[train], y[test]
+
+
+class Standardizer:
+    """Rescale each feature to mean 0 and standard deviation 1, using statistics of the training set only.
+
+    ``fit(X)`` learns ``mean`` and ``std`` ``(1, n_features)``; ``transform(X)`` applies them. Constant
+    features (std 0) are left centred instead of dividing by zero.
+    """
+
+    def fit(self, X) -> Standardizer:
+        """X ``(n_samples, n_features)`` -> self."""
+        X = np.asarray(X, dtype=np.float64)
+        self.mean = X.mean(axis=0, keepdims=True)
+        std = X.std(axis=0, keepdims=True)
+        self.std = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """X ``(n_samples, n_features)`` -> standardized copy, same shape."""
+        return (np.asarray(X, dtype=np.float64) - self.mean) / self.std

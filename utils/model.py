@@ -1,0 +1,198 @@
+"""A small training helper: ``Sequential`` chains layers, ``fit`` runs forward -> loss -> backward ->
+update over epochs and minibatches and records a ``History``.
+
+The loop written out (lesson 07 first writes it by hand)::
+
+    for epoch in range(epochs):
+        for X_batch, y_batch in minibatches(X, y, batch_size, rng):
+            y_pred = model.forward(X_batch)          # forward through every layer
+            loss = model.loss.forward(y_pred, y_batch)
+            model.backward(y_pred, y_batch)          # gradients, last layer first
+            optimizer.step(model.layers)             # update weights from the gradients
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from utils.activations import ACTIVATIONS
+from utils.layers import Dense
+from utils.losses import SoftmaxCrossEntropy, accuracy
+from utils.activations import softmax
+
+
+class Sequential:
+    """Layers applied in order, plus the loss they are trained on.
+
+    ``forward(X)`` ``(n_samples, n_features)`` -> output of the last layer; ``backward(y_pred, y_true)``
+    passes the loss gradient back through every layer (each layer stores its own gradients).
+    """
+
+    def __init__(self, layers: Sequence, loss=None):
+        self.layers = list(layers)
+        self.loss = SoftmaxCrossEntropy() if loss is None else loss
+
+    def __repr__(self) -> str:
+        return "Sequential([" + ", ".join(map(repr, self.layers)) + f"], loss={type(self.loss).__name__})"
+
+    def forward(self, X) -> np.ndarray:
+        """X ``(n_samples, n_features)`` -> output ``(n_samples, n_outputs)``."""
+        out = X
+        for layer in self.layers:
+            out = layer.forward(out)
+        return out
+
+    def backward(self, y_pred, y_true) -> np.ndarray:
+        """Gradient of the loss, passed back through every layer; returns dinputs of the first layer."""
+        grad = self.loss.backward(y_pred, y_true)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n_samples, n_classes)`` (softmax of the outputs when the loss takes logits)."""
+        out = self.forward(X)
+        return softmax(out) if isinstance(self.loss, SoftmaxCrossEntropy) else out
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted class per sample ``(n_samples,)``."""
+        return np.argmax(self.forward(X), axis=1)
+
+    def n_parameters(self) -> int:
+        """How many trainable numbers the model has."""
+        return sum(p.size for layer in self.layers if hasattr(layer, "parameters") for p in layer.parameters().values())
+
+
+def make_mlp(sizes: Sequence[int], activation: str = "relu", rng: np.random.Generator | None = None, loss=None) -> Sequential:
+    """A multilayer perceptron: Dense layers of the given sizes with ``activation`` between them.
+
+    ``sizes=(2, 64, 3)`` -> Dense(2, 64), ReLU, Dense(64, 3). The last layer has no activation (it
+    returns logits for ``SoftmaxCrossEntropy``). Hidden weights use He/Xavier scaling instead of 0.01,
+    so deeper nets start training at once.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; expected one of {sorted(ACTIVATIONS)}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs at least an input and an output size, got {tuple(sizes)}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    layers: list = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        dense = Dense(n_in, n_out, rng=rng)
+        gain = 2.0 if activation in ("relu", "leaky_relu") else 1.0
+        dense.weights = rng.standard_normal((n_in, n_out)) * np.sqrt(gain / n_in)
+        layers.append(dense)
+        if i < len(sizes) - 2:
+            layers.append(ACTIVATIONS[activation]())
+    return Sequential(layers, loss)
+
+
+def minibatches(X, y, batch_size: int | None, rng: np.random.Generator | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(X_batch, y_batch)`` covering every sample once, in an order shuffled by ``rng``.
+
+    ``batch_size=None`` (or >= n_samples) gives the full batch; without ``rng`` the order is kept.
+    """
+    n = X.shape[0]
+    if batch_size is None or batch_size >= n:
+        yield X, y
+        return
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer or None, got {batch_size}")
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    for start in range(0, n, batch_size):
+        idx = order[start : start + batch_size]
+        yield X[idx], y[idx]
+
+
+@dataclass
+class History:
+    """What ``fit`` recorded, one entry per epoch: ``loss``, ``accuracy`` (training) and, when
+    validation data was given, ``val_loss``, ``val_accuracy``. ``diverged_epoch`` is set when the loss
+    became nan or inf (the learning rate is too high)."""
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    diverged_epoch: int | None = None
+
+    @property
+    def diverged(self) -> bool:
+        """True when training stopped because the loss stopped being a finite number."""
+        return self.diverged_epoch is not None
+
+    def summary(self) -> str:
+        """One line: epochs run, final loss and accuracy, or where it diverged and what to do."""
+        if self.diverged:
+            return (f"diverged at epoch {self.diverged_epoch}: the loss became nan/inf — "
+                    "the learning rate is too high; lower it (e.g. by 10x)")
+        text = f"{len(self.loss)} epochs: loss {self.loss[-1]:.4f}, accuracy {self.accuracy[-1]:.3f}"
+        if self.val_loss:
+            text += f", validation loss {self.val_loss[-1]:.4f}, validation accuracy {self.val_accuracy[-1]:.3f}"
+        return text
+
+
+def _evaluate(model: Sequential, X, y) -> tuple[float, float]:
+    out = model.forward(X)
+    return model.loss.forward(out, y), accuracy(out, y)
+
+
+def fit(
+    model: Sequential,
+    X,
+    y,
+    optimizer,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    rng: np.random.Generator | None = None,
+    validation: tuple | None = None,
+    progress: bool = False,
+    history: History | None = None,
+) -> History:
+    """Train ``model`` in place and return its ``History``.
+
+    Args:
+        X ``(n_samples, n_features)``, y labels ``(n_samples,)`` or one-hot (or regression targets).
+        optimizer: ``SGD`` or ``Adam`` (anything with ``step(layers)``).
+        batch_size: ``None`` for full batch; otherwise minibatches shuffled each epoch with ``rng``.
+        validation: ``(X_val, y_val)`` to record ``val_loss`` / ``val_accuracy`` each epoch.
+        progress: show a tqdm progress bar.
+        history: continue recording into an existing History (used by the playground's step button).
+    Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf.
+    """
+    history = History() if history is None else history
+    rng = np.random.default_rng(0) if rng is None else rng
+    classify = isinstance(model.loss, SoftmaxCrossEntropy) or type(model.loss).__name__ == "CategoricalCrossEntropy"
+    epoch_iter = range(int(epochs))
+    if progress:
+        from tqdm.auto import tqdm
+
+        epoch_iter = tqdm(epoch_iter, desc="training", leave=False)
+    start = len(history.loss)
+    full_batch = batch_size is None or batch_size >= X.shape[0]
+    for epoch in epoch_iter:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for X_batch, y_batch in minibatches(X, y, batch_size, rng):
+                y_pred = model.forward(X_batch)
+                batch_loss = model.loss.forward(y_pred, y_batch)
+                if not np.isfinite(batch_loss):
+                    history.diverged_epoch = start + epoch + 1
+                    return history
+                model.backward(y_pred, y_batch)
+                optimizer.step(model.layers)
+            # with one full batch, the epoch's numbers are those of the pass we just made
+            if full_batch:
+                loss_value, acc = batch_loss, accuracy(y_pred, y) if classify else float("nan")
+            else:
+                out = model.forward(X)
+                loss_value = model.loss.forward(out, y)
+                acc = accuracy(out, y) if classify else float("nan")
+        history.loss.append(loss_value)
+        history.accuracy.append(acc)
+        if validation is not None:
+            val_loss, val_acc = _evaluate(model, *validation)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_acc)
+    return history

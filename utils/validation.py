@@ -1,0 +1,90 @@
+"""Input checks shared by the reference implementations.
+
+Every function raises ``ValueError`` that names what was expected and what came, so a learner who
+passes the wrong thing reads the fix in the error message instead of a numpy broadcasting trace.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_float_array(x, name: str) -> np.ndarray:
+    """Return ``x`` as a float64 array (a copy only when needed).
+
+    Raises ``ValueError`` when ``x`` cannot be read as numbers (strings, ragged lists, None).
+    """
+    if x is None:
+        raise ValueError(f"{name}: expected an array of numbers, got None")
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected an array of numbers, got {type(x).__name__} ({exc})") from None
+    return arr
+
+
+def require_ndim(arr: np.ndarray, ndims: tuple[int, ...], name: str, layout: str) -> None:
+    """Raise ``ValueError`` unless ``arr.ndim`` is one of ``ndims``; ``layout`` describes the shape."""
+    if arr.ndim not in ndims:
+        raise ValueError(f"{name}: expected shape {layout}, got shape {arr.shape}")
+
+
+def require_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
+    """Raise ``ValueError`` unless two arrays have the same shape."""
+    if a.shape != b.shape:
+        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def as_batch(x, name: str, n_features: int | None = None) -> np.ndarray:
+    """Return ``x`` as a float64 batch of shape ``(n_samples, n_features)``.
+
+    A 1-D input is *not* silently reshaped: layers work on batches, and the error says how to make one.
+    """
+    arr = as_float_array(x, name)
+    if arr.ndim == 1:
+        raise ValueError(
+            f"{name}: expected a batch of shape (n_samples, {n_features if n_features else 'n_features'}), "
+            f"got a single sample of shape {arr.shape}; wrap it as a batch of one with x.reshape(1, -1)"
+        )
+    require_ndim(arr, (2,), name, f"(n_samples, {n_features if n_features else 'n_features'})")
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(f"{name}: expected shape (n_samples, {n_features}), got shape {arr.shape}")
+    return arr
+
+
+def class_labels(y_true, n_samples: int, n_classes: int | None, name: str = "y_true") -> np.ndarray:
+    """Turn integer labels ``(n_samples,)`` or one-hot ``(n_samples, n_classes)`` into labels ``(n_samples,)``.
+
+    Raises ``ValueError`` for a wrong batch size, labels out of range, or a one-hot row that is not one-hot.
+    """
+    y = np.asarray(y_true)
+    if y.ndim == 2:
+        if y.shape[0] != n_samples or (n_classes is not None and y.shape[1] != n_classes):
+            raise ValueError(
+                f"{name}: one-hot targets must have shape ({n_samples}, {n_classes}), got {y.shape}"
+            )
+        if not np.allclose(y.sum(axis=1), 1.0) or np.any((y != 0) & (y != 1)):
+            raise ValueError(f"{name}: a 2-D target must be one-hot (one 1 per row, zeros elsewhere)")
+        return np.argmax(y, axis=1)
+    if y.ndim != 1:
+        raise ValueError(
+            f"{name}: expected integer labels ({n_samples},) or one-hot ({n_samples}, n_classes), got {y.shape}"
+        )
+    if y.shape[0] != n_samples:
+        raise ValueError(f"{name}: expected {n_samples} labels (one per sample), got {y.shape[0]}")
+    if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
+        raise ValueError(f"{name}: class labels must be whole numbers, got {y[:5]}")
+    labels = y.astype(np.int64)
+    if labels.size and (labels.min() < 0 or (n_classes is not None and labels.max() >= n_classes)):
+        raise ValueError(
+            f"{name}: labels must be in 0..{n_classes - 1 if n_classes else 'n_classes-1'}, "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return labels
+
+
+def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """Labels ``(n_samples,)`` -> one-hot float64 ``(n_samples, n_classes)``."""
+    out = np.zeros((labels.shape[0], n_classes))
+    out[np.arange(labels.shape[0]), labels] = 1.0
+    return out
