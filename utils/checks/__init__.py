@@ -1,0 +1,41 @@
+"""Checkers for every exercise: ``check_<name>(your_function)`` prints ✓ or ✗ with a hint.
+
+A checker never raises and never changes your arrays; ``bool(result)`` is True when every case passed.
+"""
+
+from utils.checks.activations import (
+    check_leaky_relu,
+    check_relu,
+    check_sigmoid,
+    check_softmax,
+    check_step,
+    check_tanh,
+)
+from utils.checks.backprop import (
+    check_dense_backward,
+    check_relu_backward,
+    check_sigmoid_backward,
+    check_softmax_cross_entropy_backward,
+)
+from utils.checks.core import Case, Checker, CheckResult, Mistake, run_quietly
+from utils.checks.gradients import check_numerical_derivative, check_numerical_gradient
+from utils.checks.losses import (
+    check_accuracy,
+    check_binary_cross_entropy,
+    check_categorical_cross_entropy,
+    check_mae,
+    check_mse,
+)
+from utils.checks.neuron import check_layer_output, check_neuron_output
+from utils.checks.training import check_sgd_momentum_step
+
+__all__ = [
+    "Case", "CheckResult", "Checker", "Mistake", "run_quietly",
+    "check_neuron_output", "check_layer_output",
+    "check_step", "check_sigmoid", "check_tanh", "check_relu", "check_leaky_relu", "check_softmax",
+    "check_mse", "check_mae", "check_binary_cross_entropy", "check_categorical_cross_entropy", "check_accuracy",
+    "check_numerical_derivative", "check_numerical_gradient",
+    "check_relu_backward", "check_sigmoid_backward", "check_dense_backward",
+    "check_softmax_cross_entropy_backward",
+    "check_sgd_momentum_step",
+]

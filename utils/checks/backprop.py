@@ -1,0 +1,177 @@
+"""Checkers for lesson 06 (the chain rule and backpropagation)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils.activations import sigmoid
+from utils.checks.core import TUPLE, Case, Checker, Mistake
+from utils.validation import class_labels, one_hot
+
+
+def _a(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+_rng = np.random.default_rng(6)
+_Z = np.array([[1.5, -0.5, 2.0], [-1.0, 0.3, -2.5], [0.7, -0.1, 4.0]])  # no exact zeros (the kink)
+_D = np.array([[1.0, -2.0, 0.5], [3.0, 1.0, -1.0], [0.2, 0.4, -0.6]])
+_Z4 = _rng.normal(size=(4, 5)) + 0.05
+_D4 = _rng.normal(size=(4, 5))
+
+
+# ------------------------------------------------------------------------------ ReLU
+def _relu_backward(dvalues, inputs):
+    """dvalues, inputs ``(n_samples, n)`` -> dinputs ``(n_samples, n)``: dvalues where inputs > 0, else 0."""
+    return _a(dvalues) * (_a(inputs) > 0)
+
+
+check_relu_backward = Checker(
+    name="relu_backward",
+    reference=_relu_backward,
+    verified="gradient passed where the input was positive and blocked elsewhere; inputs unchanged",
+    cases=[
+        Case("the single neuron: dvalues [[1.0]], inputs [[6.0]]", (np.array([[1.0]]), np.array([[6.0]]))),
+        Case("a (3, 3) batch with negative inputs", (_D, _Z)),
+        Case("a (4, 5) batch", (_D4, _Z4)),
+    ],
+    mistakes=[
+        Mistake("the gradient also flowed where the input was negative: ReLU's slope is 0 there, so set "
+                "dinputs to 0 where inputs <= 0", lambda d, z: _a(d).copy()),
+        Mistake("the mask must come from this ReLU's inputs (its forward pass), not from dvalues",
+                lambda d, z: _a(d) * (_a(d) > 0)),
+        Mistake("that is the mask alone: multiply it by dvalues (chain rule: incoming gradient × local slope)",
+                lambda d, z: (_a(z) > 0).astype(float)),
+        Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) <= 0)),
+        Mistake("that is relu applied to dvalues; the backward pass masks dvalues by inputs > 0",
+                lambda d, z: np.maximum(0, _a(d))),
+    ],
+    mutation_hint="dvalues[inputs <= 0] = 0 changed the caller's array: start with dinputs = dvalues.copy()",
+)
+
+
+# ------------------------------------------------------------------------------ sigmoid
+def _sigmoid_backward(dvalues, inputs):
+    """dvalues, inputs same shape -> dinputs = dvalues * s * (1 - s) with s = sigmoid(inputs)."""
+    s = sigmoid(inputs)
+    return _a(dvalues) * s * (1 - s)
+
+
+check_sigmoid_backward = Checker(
+    name="sigmoid_backward",
+    reference=_sigmoid_backward,
+    verified="dvalues × σ(z)(1 − σ(z)) on batches, including saturated inputs",
+    cases=[
+        Case("dvalues [[1.0]], inputs [[0.0]] (slope 0.25)", (np.array([[1.0]]), np.array([[0.0]]))),
+        Case("a (3, 3) batch", (_D, _Z)),
+        Case("saturated inputs ±30", (np.ones((1, 4)), np.array([[-30.0, -5.0, 5.0, 30.0]]))),
+    ],
+    mistakes=[
+        Mistake("σ'(z) = σ(z)(1 − σ(z)) uses the sigmoid of the inputs: compute s = sigmoid(inputs) first",
+                lambda d, z: _a(d) * _a(z) * (1 - _a(z))),
+        Mistake("dvalues is missing: multiply the local slope by the incoming gradient (chain rule)",
+                lambda d, z: sigmoid(z) * (1 - sigmoid(z))),
+        Mistake("sign error: the slope is s * (1 - s), which is positive", lambda d, z: _a(d) * sigmoid(z) * (sigmoid(z) - 1)),
+        Mistake("that multiplies by σ(z) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(z)),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ Dense
+def _dense_backward(dvalues, inputs, weights):
+    """dvalues ``(n, n_neurons)``, inputs ``(n, n_inputs)``, weights ``(n_inputs, n_neurons)`` ->
+    (dinputs ``(n, n_inputs)``, dweights ``(n_inputs, n_neurons)``, dbiases ``(1, n_neurons)``)."""
+    d, x, w = _a(dvalues), _a(inputs), _a(weights)
+    return d @ w.T, x.T @ d, d.sum(axis=0, keepdims=True)
+
+
+_DV = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0], [3.0, 3.0, 3.0], [4.0, 4.0, 4.0]])
+_W = np.array([[0.2, 0.8, -0.5, 1.0], [0.5, -0.91, 0.26, -0.5], [-0.26, -0.27, 0.17, 0.87]]).T
+_X = np.array([[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.8], [-2.4, -1.0, -0.3, -2.3]])
+
+
+def _dense_wrong(dinputs="ok", dweights="ok", dbiases="ok"):
+    def fn(dvalues, inputs, weights):
+        d, x, w = _a(dvalues), _a(inputs), _a(weights)
+        di = d @ w if dinputs == "no_transpose" else d @ w.T
+        dw = d.T @ x if dweights == "transposed" else (x.T @ d).T if dweights == "T" else x.T @ d
+        if dbiases == "no_keepdims":
+            db = d.sum(axis=0)
+        elif dbiases == "axis1":
+            db = d.sum(axis=1, keepdims=True)
+        elif dbiases == "all":
+            db = np.array([[d.sum()]])
+        else:
+            db = d.sum(axis=0, keepdims=True)
+        return di, dw, db
+    return fn
+
+
+_rng_sq = np.random.default_rng(7)
+check_dense_backward = Checker(
+    name="dense_backward",
+    reference=_dense_backward,
+    kind=TUPLE,
+    output_names=("dinputs", "dweights", "dbiases"),
+    verified="dinputs = dvalues @ weights.T, dweights = inputs.T @ dvalues, dbiases summed over samples with keepdims",
+    cases=[
+        Case("the lesson's layer: 4 samples, 4 inputs, 3 neurons", (_DV, _X, _W)),
+        Case("a square layer: 3 samples, 3 inputs, 3 neurons",
+             (_rng_sq.normal(size=(3, 3)), _rng_sq.normal(size=(3, 3)), _rng_sq.normal(size=(3, 3)))),
+        Case("5 samples, 2 inputs, 4 neurons",
+             (_rng_sq.normal(size=(5, 4)), _rng_sq.normal(size=(5, 2)), _rng_sq.normal(size=(2, 4)))),
+    ],
+    mistakes=[
+        Mistake("dweights is transposed: it must have the shape of weights (n_inputs, n_neurons), "
+                "so it is inputs.T @ dvalues", _dense_wrong(dweights="transposed")),
+        Mistake("dbiases needs keepdims: np.sum(dvalues, axis=0, keepdims=True) has shape (1, n_neurons) like biases",
+                _dense_wrong(dbiases="no_keepdims")),
+        Mistake("dbiases was summed over the wrong axis: sum over samples, axis=0 (one value per neuron)",
+                _dense_wrong(dbiases="axis1")),
+        Mistake("dbiases was summed over everything: sum over samples only, axis=0, keepdims=True",
+                _dense_wrong(dbiases="all")),
+        Mistake("dinputs uses the weights without a transpose: dinputs = dvalues @ weights.T, which has the "
+                "shape of inputs", _dense_wrong(dinputs="no_transpose")),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ softmax + cross-entropy
+def _softmax_ce_backward(probs, y_true):
+    """probs ``(n, n_classes)``, y_true labels ``(n,)`` or one-hot -> dlogits = (probs - one_hot) / n."""
+    p = _a(probs)
+    labels = class_labels(y_true, p.shape[0], p.shape[1])
+    return (p - one_hot(labels, p.shape[1])) / p.shape[0]
+
+
+def _onehot_of(p, t):
+    t = np.asarray(t)
+    return t.astype(float) if t.ndim == 2 else np.eye(_a(p).shape[1])[t]
+
+
+_PROBS = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+_PROBS4 = np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+
+check_softmax_cross_entropy_backward = Checker(
+    name="softmax_cross_entropy_backward",
+    reference=_softmax_ce_backward,
+    verified="(probs − one_hot) / n_samples with integer labels and one-hot targets; probs unchanged",
+    cases=[
+        Case("the lesson's 3 samples with labels [0, 1, 1]", (_PROBS, np.array([0, 1, 1]))),
+        Case("the same with one-hot targets", (_PROBS, np.eye(3)[[0, 1, 1]])),
+        Case("4 samples with labels [2, 0, 1, 1]", (_PROBS4, np.array([2, 0, 1, 1]))),
+    ],
+    mistakes=[
+        Mistake("not divided by n_samples: the loss is a mean over the batch, so its gradient is "
+                "(probs - one_hot) / n_samples", lambda p, t: _a(p) - _onehot_of(p, t)),
+        Mistake("integer labels are not one-hot: subtract 1 at probs[range(n), y_true] (or build the one-hot "
+                "matrix first)", lambda p, t: (_a(p) - np.asarray(t)) / len(_a(p))),
+        Mistake("one-hot targets (2-D) must work too: turn them into labels with np.argmax(y_true, axis=1)",
+                lambda p, t: _softmax_ce_backward(p, np.asarray(t).astype(int))),
+        Mistake("sign error: the gradient is probs - one_hot (push the true class's score up, the others down)",
+                lambda p, t: (_onehot_of(p, t) - _a(p)) / len(_a(p))),
+        Mistake("divided by the number of classes; divide by n_samples (the rows)",
+                lambda p, t: (_a(p) - _onehot_of(p, t)) / _a(p).shape[1]),
+    ],
+    mutation_hint="probs[range(n), y_true] -= 1 changed the caller's array: start with dlogits = probs.copy()",
+)

@@ -1,0 +1,200 @@
+"""Checkers for lesson 04 (loss functions and accuracy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from utils import losses as ref
+from utils.activations import softmax
+from utils.checks.core import NUMBER, Case, Checker, Mistake
+
+EPS = ref.EPS
+
+
+def _a(x) -> np.ndarray:
+    return np.asarray(x, dtype=np.float64)
+
+
+def _clip(p) -> np.ndarray:
+    return np.clip(_a(p), EPS, 1 - EPS)
+
+
+# ------------------------------------------------------------------------------ regression
+_rng = np.random.default_rng(4)
+_REG_CASES = [
+    Case("y_pred [2.5, 0.0, 2.1], y_true [3.0, -0.5, 2.0]", (np.array([2.5, 0.0, 2.1]), np.array([3.0, -0.5, 2.0]))),
+    Case("predictions too high and too low: y_pred [1, 5], y_true [3, 3]", (np.array([1.0, 5.0]), np.array([3.0, 3.0])),
+         hint_if_fails="errors of opposite sign must not cancel"),
+    Case("a column (5, 1)", (_rng.normal(size=(5, 1)), _rng.normal(size=(5, 1)))),
+    Case("several outputs per sample (4, 3)", (_rng.normal(size=(4, 3)), _rng.normal(size=(4, 3)))),
+]
+
+
+def _mean_abs(p, t):
+    return float(np.mean(np.abs(_a(p) - _a(t))))
+
+
+def _mean_sq(p, t):
+    return float(np.mean((_a(p) - _a(t)) ** 2))
+
+
+check_mse = Checker(
+    name="mse",
+    reference=lambda y_pred, y_true: ref.MSE().forward(y_pred, y_true),
+    kind=NUMBER,
+    verified="mean of squared errors on vectors, columns and (n, 3) outputs",
+    cases=_REG_CASES,
+    mistakes=[
+        Mistake("the errors were not squared, so positive and negative errors cancel: use (y_pred - y_true) ** 2",
+                lambda p, t: float(np.mean(_a(p) - _a(t)))),
+        Mistake("that is the mean absolute error; MSE squares the errors: (y_pred - y_true) ** 2", _mean_abs),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum((_a(p) - _a(t)) ** 2))),
+        Mistake("that is the root of the MSE (RMSE): drop np.sqrt", lambda p, t: float(np.sqrt(_mean_sq(p, t)))),
+        Mistake("the mean was taken over one axis only and then summed: average over every element with np.mean",
+                lambda p, t: float(np.sum(np.mean((_a(p) - _a(t)) ** 2, axis=0)))),
+    ],
+)
+
+check_mae = Checker(
+    name="mae",
+    reference=lambda y_pred, y_true: ref.MAE().forward(y_pred, y_true),
+    kind=NUMBER,
+    verified="mean of absolute errors on vectors, columns and (n, 3) outputs",
+    cases=_REG_CASES,
+    mistakes=[
+        Mistake("np.abs is missing, so positive and negative errors cancel: use np.abs(y_pred - y_true)",
+                lambda p, t: float(np.mean(_a(p) - _a(t)))),
+        Mistake("that is the mean squared error; MAE takes np.abs of the errors", _mean_sq),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(np.abs(_a(p) - _a(t))))),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ binary cross-entropy
+def _bce_terms(p, t, clip=True):
+    p = _clip(p) if clip else _a(p)
+    t = _a(t)
+    return -(t * np.log(p) + (1 - t) * np.log(1 - p))
+
+
+check_binary_cross_entropy = Checker(
+    name="binary_cross_entropy",
+    reference=lambda y_pred, y_true: ref.BinaryCrossEntropy().forward(y_pred, y_true),
+    kind=NUMBER,
+    verified="mean over samples, both terms, clipping of 0 and 1, columns of several outputs",
+    cases=[
+        Case("y_pred [0.9, 0.2, 0.6], y_true [1, 0, 1]", (np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0]))),
+        Case("a column (4, 1)", (np.array([[0.1], [0.8], [0.5], [0.99]]), np.array([[0.0], [1.0], [1.0], [1.0]]))),
+        Case("two outputs per sample (3, 2)", (np.array([[0.7, 0.1], [0.4, 0.6], [0.2, 0.9]]),
+                                               np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))),
+        Case("confident and wrong: y_pred [1.0, 0.0], y_true [0, 1]", (np.array([1.0, 0.0]), np.array([0.0, 1.0])),
+             hint_if_fails="log(0) is -inf: clip y_pred to [1e-7, 1 - 1e-7] first"),
+    ],
+    mistakes=[
+        Mistake("np.sum inside np.mean returns the sum over the batch, not the mean: use np.mean of the "
+                "per-sample losses only", lambda p, t: float(np.mean(np.sum(_bce_terms(p, t))))),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(_bce_terms(p, t)))),
+        Mistake("log(0) = -inf: clip y_pred to [1e-7, 1 - 1e-7] with np.clip before the logs",
+                lambda p, t: float(np.mean(_bce_terms(p, t, clip=False)))),
+        Mistake("the (1 - y_true) * log(1 - y_pred) term is missing: samples whose target is 0 count too",
+                lambda p, t: float(np.mean(-_a(t) * np.log(_clip(p))))),
+        Mistake("the sign is wrong: the loss is -(y log p + (1 - y) log(1 - p)), which is never negative",
+                lambda p, t: float(np.mean(-_bce_terms(p, t)))),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ categorical cross-entropy
+_P = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+_LABELS = np.array([0, 1, 1])
+_ONE_HOT = np.eye(3)[_LABELS]
+_P4 = np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+_L4 = np.array([2, 0, 1, 1])
+
+
+def _cce_one_hot(p, t, clip=True):
+    p = _clip(p) if clip else _a(p)
+    return float(np.mean(-np.log(np.sum(p * _a(t), axis=1))))
+
+
+def _cce_labels(p, t, clip=True):
+    p = _clip(p) if clip else _a(p)
+    t = np.asarray(t)
+    return float(np.mean(-np.log(p[np.arange(len(p)), t])))
+
+
+def _cce_any(p, t, clip=True):
+    return _cce_one_hot(p, t, clip) if np.asarray(t).ndim == 2 else _cce_labels(p, t, clip)
+
+
+check_categorical_cross_entropy = Checker(
+    name="categorical_cross_entropy",
+    reference=lambda y_pred, y_true: ref.CategoricalCrossEntropy().forward(y_pred, y_true),
+    kind=NUMBER,
+    verified="integer labels and one-hot targets, the lesson's 0.385, clipping of a zero probability",
+    cases=[
+        Case("the lesson's softmax outputs with labels [0, 1, 1] (loss ≈ 0.385)", (_P, _LABELS)),
+        Case("the same with one-hot targets", (_P, _ONE_HOT)),
+        Case("4 samples with labels [2, 0, 1, 1]", (_P4, _L4)),
+        Case("4 samples with one-hot targets", (_P4, np.eye(3)[_L4])),
+        Case("a probability of exactly 0 for the true class", (np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1])),
+             hint_if_fails="log(0) = -inf: clip the probabilities to [1e-7, 1 - 1e-7] first"),
+    ],
+    mistakes=[
+        Mistake("y_true may be integer labels of shape (n,): pick p[range(n), y_true] for labels and "
+                "sum(p * y_true, axis=1) for one-hot (check y_true.ndim)", _cce_one_hot),
+        Mistake("one-hot targets (2-D) must work too: for them use sum(p * y_true, axis=1) (check y_true.ndim)",
+                _cce_labels),
+        Mistake("log(0) = -inf: clip the probabilities to [1e-7, 1 - 1e-7] with np.clip first",
+                lambda p, t: _cce_any(p, t, clip=False)),
+        Mistake("you applied softmax to y_pred, but y_pred already holds probabilities: cross-entropy takes "
+                "probabilities, only raw scores need softmax first", lambda p, t: _cce_any(softmax(_a(p)), t)),
+        Mistake("that is a sum over the batch: use np.mean over the samples",
+                lambda p, t: _cce_any(p, t) * len(_a(p))),
+        Mistake("the mean was taken over every element (samples × classes): sum each row's loss first (only the "
+                "true class counts), then average over samples",
+                lambda p, t: float(np.mean(-np.log(_clip(p)) * np.eye(_a(p).shape[1])[
+                    np.asarray(t) if np.asarray(t).ndim == 1 else np.argmax(t, axis=1)]))),
+        Mistake("the loss needs a minus sign: -log(p) is positive, log(p) is negative",
+                lambda p, t: -_cce_any(p, t)),
+    ],
+)
+
+
+# ------------------------------------------------------------------------------ accuracy
+def _accuracy_ref(y_pred, y_true) -> float:
+    return ref.accuracy(y_pred, y_true)
+
+
+_SCORES = np.array([[2.0, -1.0, 0.5], [0.1, 0.3, -2.0], [-1.0, -0.5, -3.0], [0.0, 4.0, 5.0]])
+_SL = np.array([0, 1, 2, 2])
+
+check_accuracy = Checker(
+    name="accuracy",
+    reference=_accuracy_ref,
+    kind=NUMBER,
+    verified="probabilities and raw scores, integer labels and one-hot targets",
+    cases=[
+        Case("the lesson's probabilities with labels [0, 1, 1]", (_P, _LABELS)),
+        Case("the same with one-hot targets", (_P, _ONE_HOT),
+             hint_if_fails="one-hot targets: turn them into labels with np.argmax(y_true, axis=1)"),
+        Case("raw scores (4 samples) with labels [0, 1, 2, 2]", (_SCORES, _SL)),
+        Case("4 samples (4 × 3 probabilities) with one-hot targets", (_P4, np.eye(3)[_L4])),
+    ],
+    mistakes=[
+        Mistake("probabilities were compared with the labels directly: take the predicted class with "
+                "np.argmax(y_pred, axis=1) first", lambda p, t: float(np.mean(_a(p) == np.asarray(t)))),
+        Mistake("probabilities were compared with the labels directly: take the predicted class with "
+                "np.argmax(y_pred, axis=1) first",
+                lambda p, t: float(np.mean(_a(p) == np.asarray(t).reshape(-1, 1)))),
+        Mistake("one-hot targets must be turned into labels first: np.argmax(y_true, axis=1)",
+                lambda p, t: float(np.mean(np.argmax(_a(p), axis=1) == np.asarray(t)))),
+        Mistake("argmax over axis 0 picks a sample per class; the predicted class of each sample is "
+                "np.argmax(y_pred, axis=1)",
+                lambda p, t: float(np.mean(np.argmax(_a(p), axis=0) == (np.asarray(t) if np.asarray(t).ndim == 1
+                                                                        else np.argmax(t, axis=1))))),
+        Mistake("that counts correct samples: divide by the number of samples (np.mean does it)",
+                lambda p, t: float(np.sum(np.argmax(_a(p), axis=1) == (np.asarray(t) if np.asarray(t).ndim == 1
+                                                                       else np.argmax(t, axis=1))))),
+    ],
+)
