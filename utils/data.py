@@ -89,12 +89,16 @@ TOY_DATASETS = {"spiral": spiral, "xor": xor, "circles": circles, "vertical": ve
 def toy_dataset(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """One of ``TOY_DATASETS`` by name with about ``samples`` points in total (2 or 3 classes).
 
-    ``noise`` scales the spread for xor and circles; spiral and vertical keep nnfs's own spread.
+    ``noise`` scales the spread of xor and circles; for spiral and vertical (which have nnfs's own
+    spread) it adds Gaussian jitter with standard deviation ``noise / 4``, so the slider acts on every set.
     """
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown dataset {name!r}; expected one of {sorted(TOY_DATASETS)}")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0, got {noise}")
     if name in ("spiral", "vertical"):
-        return TOY_DATASETS[name](samples=max(1, samples // 3), classes=3, seed=seed)
+        X, y = TOY_DATASETS[name](samples=max(1, samples // 3), classes=3, seed=seed)
+        return X + np.random.default_rng(seed + 1).normal(scale=noise / 4, size=X.shape), y
     return TOY_DATASETS[name](samples=samples, noise=noise, seed=seed)
 
 

@@ -127,3 +127,27 @@ def gradient_check(
             print(f"warning: layer{i} ({type(layers[i]).__name__}) has inputs within h={h:g} of 0; "
                   "finite differences cross the kink there, so a larger error is expected")
     return errors
+
+
+def finite_difference_errors(f: Callable, dfdx: Callable, x: float, hs, dtype=np.float64) -> dict:
+    """Errors of the forward and central differences of ``f`` at ``x`` for every step size in ``hs``.
+
+    Everything (x, h, f's arithmetic) runs in ``dtype`` (np.float64 or np.float32), so round-off shows
+    at the precision a network would use. The exact derivative ``dfdx(x)`` is computed in float64.
+    Returns ``{"h": (k,), "forward": (k,), "central": (k,), "eps": machine epsilon of dtype, "label": name}``.
+    """
+    hs = np.asarray(hs, dtype=np.float64)
+    xd = dtype(x)
+    exact = float(dfdx(float(x)))
+    forward, central = np.empty(hs.size), np.empty(hs.size)
+    with np.errstate(all="ignore"):
+        for i, h in enumerate(hs):
+            hd = dtype(h)
+            step_up, step_down = dtype(xd + hd), dtype(xd - hd)
+            actual_h = float(step_up) - float(xd)  # the step the computer really took
+            fwd = (dtype(f(step_up)) - dtype(f(xd))) / dtype(hd)
+            cen = (dtype(f(step_up)) - dtype(f(step_down))) / (dtype(2) * hd)
+            forward[i] = abs(float(fwd) - exact) if actual_h != 0 else abs(exact)
+            central[i] = abs(float(cen) - exact) if actual_h != 0 else abs(exact)
+    return {"h": hs, "forward": forward, "central": central, "eps": float(np.finfo(dtype).eps),
+            "label": np.dtype(dtype).name}

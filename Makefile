@@ -1,0 +1,63 @@
+# Two commands for learners: `make lab` (set up and open the course) and `make test` (what CI checks).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-requirements
+LESSON ?= 01
+NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
+export MPLBACKEND = Agg
+
+.PHONY: help install lab test lint notebooks slides test-browser bench clean
+
+help:
+	@echo "make lab            set up .venv (once) and open the course in JupyterLab"
+	@echo "make test           ruff, unit + checker tests, notebooks <-> solutions sync, nbval on every lesson"
+	@echo "make notebooks      regenerate notebooks/ from solutions/"
+	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
+	@echo "make test-browser   drive JupyterLab and Voila in a real Chromium (Playwright)"
+	@echo "make bench          benchmarks -> benchmarks/RESULTS.md (installs requirements-bench.txt)"
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+lint: $(STAMP)
+	$(BIN)/ruff check utils tests notebooks solutions benchmarks
+
+test: $(STAMP) lint
+	$(BIN)/python -m utils.build --check
+	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg $(NBVAL) solutions
+	$(BIN)/python -m pytest --nbval-lax $(NBVAL) notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python -m utils.build
+
+slides: $(STAMP)
+	$(BIN)/voila --template=reveal --strip_sources=True --Voila.ip=127.0.0.1 $(wildcard solutions/$(LESSON)_*.ipynb)
+
+$(VENV)/.installed-browser: requirements-browser.txt $(STAMP)
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
+	touch $@
+
+test-browser: $(VENV)/.installed-browser
+	MPLBACKEND= $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="" browser_tests
+
+$(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots
+	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -1,0 +1,61 @@
+"""notebooks/ must be exactly what `python -m utils.build` makes from solutions/."""
+
+import nbformat
+import pytest
+
+from utils import build
+
+
+def test_notebooks_are_in_sync_with_solutions():
+    differ = build.build(check=True)
+    assert not differ, f"notebooks/ out of date for {differ}: run `make notebooks`"
+
+
+def test_every_lesson_has_a_learner_notebook():
+    names = {p.name for p in build.SOLUTIONS.glob("*.ipynb")}
+    assert names == {p.name for p in build.NOTEBOOKS.glob("*.ipynb")}
+    assert len(names) >= 3
+
+
+def test_strip_keeps_indentation_and_signature():
+    source = "def relu(z):\n    ### BEGIN SOLUTION\n    return np.maximum(0, z)\n    ### END SOLUTION\n\nprint(1)"
+    assert build.strip_solutions(source) == (
+        "def relu(z):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\nprint(1)")
+
+
+def test_strip_handles_several_blocks_and_nested_indentation():
+    source = ("class A:\n    def f(self):\n        ### BEGIN SOLUTION\n        return 1\n        ### END SOLUTION\n"
+              "x = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION")
+    out = build.strip_solutions(source)
+    assert out.count("raise NotImplementedError()") == 2
+    assert "        # YOUR CODE HERE\n        raise NotImplementedError()" in out
+    assert "return 1" not in out and "y = 2" not in out
+
+
+def test_unbalanced_markers_raise():
+    with pytest.raises(ValueError, match="unbalanced"):
+        build.strip_solutions("### BEGIN SOLUTION\nx = 1\n")
+
+
+def test_learner_version_strips_outputs_and_keeps_tags_and_ids():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION")
+    cell.metadata["tags"] = ["nbval-ignore-output"]
+    cell.metadata["slideshow"] = {"slide_type": "slide"}
+    cell.outputs = [nbformat.v4.new_output("stream", text="hi")]
+    cell.execution_count = 3
+    nb.cells.append(cell)
+    out = build.learner_version(nb)
+    c = out.cells[0]
+    assert c.outputs == [] and c.execution_count is None
+    assert c.metadata["tags"] == ["nbval-ignore-output"] and c.metadata["slideshow"]["slide_type"] == "slide"
+    assert c.id == cell.id
+    assert "raise NotImplementedError()" in c.source
+    assert nb.cells[0].outputs, "the solution notebook itself is not modified"
+
+
+def test_solutions_have_solution_markers_and_notebooks_do_not():
+    for path in build.SOLUTIONS.glob("*.ipynb"):
+        learner = (build.NOTEBOOKS / path.name).read_text(encoding="utf-8")
+        assert "### BEGIN SOLUTION" not in learner
+        assert '"outputs": []' in learner or '"cell_type": "code"' not in learner

@@ -1,0 +1,89 @@
+"""Generate the learner notebooks in ``notebooks/`` from the lessons in ``solutions/``.
+
+    python -m utils.build            # write notebooks/
+    python -m utils.build --check    # exit 1 when notebooks/ differs from what would be written
+
+Each solution block
+
+    ### BEGIN SOLUTION
+    ...
+    ### END SOLUTION
+
+becomes ``# YOUR CODE HERE`` + ``raise NotImplementedError()`` at the marker's indentation. Outputs and
+execution counts are stripped; cell ids, tags and slide metadata are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
+_BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.M | re.S)
+
+
+def strip_solutions(source: str) -> str:
+    """Replace every solution block in a cell's source with the exercise stub (same indentation)."""
+    if source.count("### BEGIN SOLUTION") != source.count("### END SOLUTION"):
+        raise ValueError("unbalanced ### BEGIN SOLUTION / ### END SOLUTION markers in:\n" + source)
+    return _BLOCK.sub(lambda m: f"{m.group(1)}# YOUR CODE HERE\n{m.group(1)}raise NotImplementedError()", source)
+
+
+def learner_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of a solution notebook as a learner gets it: no solutions, no outputs."""
+    out = nbformat.from_dict(nb)
+    for cell in out.cells:
+        if cell.cell_type == "code":
+            cell.source = strip_solutions(cell.source)
+            cell.outputs = []
+            cell.execution_count = None
+    out.metadata.pop("widgets", None)
+    return out
+
+
+def render(path: Path) -> str:
+    """The exact text ``notebooks/<name>`` should contain for ``solutions/<name>``."""
+    nb = nbformat.read(path, as_version=4)
+    return nbformat.writes(learner_version(nb)) + "\n"
+
+
+def build(check: bool = False) -> list[str]:
+    """Write (or with ``check``, only compare) every notebook; return the names that differ."""
+    NOTEBOOKS.mkdir(exist_ok=True)
+    differ = []
+    expected_names = set()
+    for path in sorted(SOLUTIONS.glob("*.ipynb")):
+        target = NOTEBOOKS / path.name
+        expected_names.add(path.name)
+        text = render(path)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            differ.append(path.name)
+            if not check:
+                target.write_text(text, encoding="utf-8")
+    for extra in sorted(NOTEBOOKS.glob("*.ipynb")):
+        if extra.name not in expected_names:
+            differ.append(extra.name)
+            if not check:
+                extra.unlink()
+    return differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when notebooks/ is stale")
+    args = parser.parse_args(argv)
+    differ = build(check=args.check)
+    if args.check and differ:
+        print("notebooks/ is out of date for: " + ", ".join(differ) + " — run `make notebooks`")
+        return 1
+    print(("up to date" if not differ else "wrote " + ", ".join(differ)) if not args.check else "notebooks/ in sync")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
