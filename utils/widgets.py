@@ -336,22 +336,26 @@ def outlier_explorer(outlier: float = 8.0) -> Explorer:
 
 # ------------------------------------------------------------------------------ lesson 05
 def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
-    """f(x) = 2x² near x0: the tangent (slope 4·x0), the forward secant through x0 and x0 + h and the
-    central secant through x0 − h and x0 + h. Right: error vs h (log-log), with the current h marked."""
+    """f(x) = x³/2 near x0: the tangent (slope 1.5·x0²), the forward secant through x0 and x0 + h and the
+    central secant through x0 − h and x0 + h. Right: error vs h (log-log), with the current h marked.
+    (A cubic, because for a parabola the central difference is exact and its error line would be flat.)"""
 
     def f(x):
-        return 2.0 * x ** 2
+        return 0.5 * x ** 3
+
+    def dfdx(x):
+        return 1.5 * x ** 2
 
     fig, (ax, ax_err) = new_figure(7.6, 3.2, ncols=2)
     xs = np.linspace(-0.5, 2.5, 200)
-    ax.plot(xs, f(xs), color="k", lw=1.5, label="f(x) = 2x²")
+    ax.plot(xs, f(xs), color="k", lw=1.5, label="f(x) = x³/2")
     (tangent,) = ax.plot([], [], color="C2", lw=1, label="tangent")
     (forward,) = ax.plot([], [], color="C0", label="forward secant")
     (central,) = ax.plot([], [], color="C1", ls="--", label="central secant")
     (dots,) = ax.plot([], [], "o", color="C0", ms=4)
-    ax.set(xlim=(-0.5, 2.5), ylim=(-1, 12), xlabel="x")
+    ax.set(xlim=(-0.5, 2.5), ylim=(-1.5, 8), xlabel="x")
     ax.legend(fontsize=7, loc="upper left")
-    table = gradients.finite_difference_errors(f, lambda x: 4.0 * x, x0, np.logspace(-12, -0.3, 60))
+    table = gradients.finite_difference_errors(f, dfdx, x0, np.logspace(-12, -0.3, 60))
     ax_err.loglog(table["h"], np.maximum(table["forward"], 1e-17), color="C0", label="forward")
     ax_err.loglog(table["h"], np.maximum(table["central"], 1e-17), color="C1", ls="--", label="central")
     now = ax_err.axvline(h, color="0.4", lw=1)
@@ -362,7 +366,7 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
 
     def update(v):
         h_ = v.h
-        exact = 4.0 * x0
+        exact = dfdx(x0)
         fwd = (f(x0 + h_) - f(x0)) / h_
         cen = (f(x0 + h_) - f(x0 - h_)) / (2 * h_)
         span = np.array([-0.5, 2.5])
