@@ -128,7 +128,9 @@ class History:
         if self.diverged:
             return (f"diverged at epoch {self.diverged_epoch}: the loss became nan/inf — "
                     "the learning rate is too high; lower it (e.g. by 10x)")
-        text = f"{len(self.loss)} epochs: loss {self.loss[-1]:.4f}, accuracy {self.accuracy[-1]:.3f}"
+        text = f"{len(self.loss)} epochs: loss {self.loss[-1]:.4f}"
+        if self.accuracy and np.isfinite(self.accuracy[-1]):
+            text += f", accuracy {self.accuracy[-1]:.3f}"
         if self.val_loss:
             text += f", validation loss {self.val_loss[-1]:.4f}, validation accuracy {self.val_accuracy[-1]:.3f}"
         return text
