@@ -339,6 +339,16 @@ def _sce_labels(probs, y_true):
     return d / len(d)
 
 
+def _softmax_plain(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _bce_clipped(p, t):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.mean(-(t * np.log(p) + (1 - t) * np.log(1 - p)))
+
+
 def _relu_backward_copy(dvalues, inputs):
     d = dvalues.copy()
     d[inputs <= 0] = 0
@@ -367,12 +377,12 @@ VALID = [
     ("relu", _relu_loop),
     ("leaky_relu", lambda z, alpha=0.01: np.where(z > 0, z, alpha * z)),
     ("leaky_relu", lambda z, alpha=0.01: np.maximum(alpha * np.asarray(z, dtype=float), z)),
-    ("softmax", lambda z: np.exp(z - z.max(axis=-1, keepdims=True)) / np.exp(z - z.max(axis=-1, keepdims=True)).sum(axis=-1, keepdims=True)),
+    ("softmax", _softmax_plain),
     ("softmax", _softmax_logsumexp),
     ("mse", lambda p, t: np.mean((p - t) ** 2)),
     ("mse", lambda p, t: np.mean(np.square(np.subtract(p, t)))),
     ("mae", lambda p, t: np.mean(np.abs(p - t))),
-    ("binary_cross_entropy", lambda p, t: np.mean(-(t * np.log(np.clip(p, 1e-7, 1 - 1e-7)) + (1 - t) * np.log(1 - np.clip(p, 1e-7, 1 - 1e-7))))),
+    ("binary_cross_entropy", _bce_clipped),
     ("categorical_cross_entropy", _cce_loop),
     ("accuracy", _accuracy_onehot_aware),
     ("numerical_derivative", lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / (2 * h)),

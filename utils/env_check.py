@@ -34,7 +34,7 @@ def check_environment(slides: bool = True) -> dict[str, str | None]:
         print(f"{name:<12} {found[name] or 'MISSING'}{note}")
         if found[name] is None and (name in REQUIRED or (name == "voila" and slides)):
             missing.append(name)
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — say it plainly on an old Python
         missing.append("python>=3.11")
     if found["numpy"] and int(found["numpy"].split(".")[0]) < 2:
         missing.append(f"numpy>=2 (found {found['numpy']})")

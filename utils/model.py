@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from utils.activations import ACTIVATIONS
+from utils.activations import ACTIVATIONS, softmax
 from utils.layers import Dense
 from utils.losses import SoftmaxCrossEntropy, accuracy
-from utils.activations import softmax
 
 
 class Sequential:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.checks.core import ARRAY, NUMBER, Case, Checker, Mistake
+from utils.checks.core import NUMBER, Case, Checker, Mistake
 
 
 def _a(x) -> np.ndarray:
