@@ -5,7 +5,6 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-requirements
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
-export MPLBACKEND = Agg
 
 .PHONY: help install lab test lint notebooks slides test-browser bench clean
 
@@ -33,7 +32,7 @@ lint: $(STAMP)
 
 test: $(STAMP) lint
 	$(BIN)/python -m utils.build --check
-	$(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg $(NBVAL) solutions
 	$(BIN)/python -m pytest --nbval-lax $(NBVAL) notebooks
 
@@ -49,7 +48,7 @@ $(VENV)/.installed-browser: requirements-browser.txt $(STAMP)
 	touch $@
 
 test-browser: $(VENV)/.installed-browser
-	MPLBACKEND= $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="" browser_tests
+	RUN_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -x tests/browser --durations=0
 
 $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt

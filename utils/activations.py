@@ -96,7 +96,7 @@ class ReLU(_Activation):
 
     def backward(self, dvalues) -> np.ndarray:
         """dvalues (shape of output) -> dvalues where inputs > 0, else 0."""
-        self.dinputs = np.where(self.inputs > 0, self._check_dvalues(dvalues), 0.0)
+        self.dinputs = self._check_dvalues(dvalues) * (self.inputs > 0)
         return self.dinputs
 
 

@@ -15,6 +15,7 @@ from utils.validation import as_float_array, class_labels, one_hot, require_ndim
 
 EPS = 1e-7
 """Probabilities are clipped to ``[EPS, 1 - EPS]`` before a log, so log(0) never gives inf."""
+_LOG_EPS = float(np.log(EPS))
 
 
 def _regression_pair(y_pred, y_true, who: str) -> tuple[np.ndarray, np.ndarray]:
@@ -125,25 +126,29 @@ class SoftmaxCrossEntropy:
 
     def forward(self, logits, y_true) -> float:
         """logits ``(n_samples, n_classes)``, y_true labels or one-hot -> float. Stores ``self.output``
-        (the probabilities)."""
+        (the probabilities), which ``backward`` reuses when it is called with the same logits array."""
         z = as_float_array(logits, "SoftmaxCrossEntropy logits")
         require_ndim(z, (2,), "SoftmaxCrossEntropy logits", "(n_samples, n_classes)")
         labels = class_labels(y_true, z.shape[0], z.shape[1])
-        self.output = softmax(z)
-        # log-softmax without forming tiny probabilities: log p = z - max - log(sum(exp(z - max)))
+        # one exp for both softmax and the log-probabilities: log p = (z - max) - log(sum(exp(z - max)))
         shifted = z - z.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        picked = np.maximum(log_p[np.arange(z.shape[0]), labels], np.log(EPS))
-        return float(np.mean(-picked))
+        exp = np.exp(shifted)
+        total = exp.sum(axis=1, keepdims=True)
+        self.output = exp / total
+        self._logits = logits
+        picked = shifted[np.arange(z.shape[0]), labels] - np.log(total[:, 0])
+        return float(-np.mean(np.maximum(picked, _LOG_EPS)))
 
     def backward(self, logits, y_true) -> np.ndarray:
         """-> dlogits ``(n_samples, n_classes)`` = (softmax(logits) - one_hot) / n_samples."""
         z = as_float_array(logits, "SoftmaxCrossEntropy logits")
         require_ndim(z, (2,), "SoftmaxCrossEntropy logits", "(n_samples, n_classes)")
         labels = class_labels(y_true, z.shape[0], z.shape[1])
-        dlogits = softmax(z)
+        same = getattr(self, "_logits", None) is logits and self.output.shape == z.shape
+        dlogits = self.output.copy() if same else softmax(z)
         dlogits[np.arange(z.shape[0]), labels] -= 1.0
-        return dlogits / z.shape[0]
+        dlogits /= z.shape[0]
+        return dlogits
 
 
 def accuracy(y_pred, y_true) -> float:

@@ -1,0 +1,116 @@
+"""Servers for the real-browser tests: JupyterLab and Voilà on 127.0.0.1, random free ports, a token,
+a throw-away copy of the course (so autosave never touches the repo), always shut down."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+
+if os.environ.get("RUN_BROWSER_TESTS") != "1":
+    collect_ignore_glob = ["test_*.py"]  # only `make test-browser` runs these
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+class Server:
+    def __init__(self, args: list[str], url: str, cwd: Path, log: Path):
+        self.url, self.log = url, log
+        self._log_file = open(log, "w")  # noqa: SIM115 — closed in stop()
+        env = dict(os.environ, MPLBACKEND="")
+        env.pop("MPLBACKEND")
+        self.proc = subprocess.Popen(args, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log_file.close()
+
+
+@pytest.fixture(scope="session")
+def course_copy(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("course")
+    for name in ["notebooks", "solutions", "utils"]:
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(course_copy, tmp_path_factory):
+    port, token = free_port(), secrets.token_hex(16)
+    log = tmp_path_factory.mktemp("logs") / "jupyterlab.log"
+    server = Server([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+                     f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course_copy}",
+                     "--ServerApp.open_browser=False", "--LabApp.news_url=None",
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                    f"http://127.0.0.1:{port}", course_copy, log)
+    try:
+        wait_for_http(f"{server.url}/api/status?token={token}", 60, server.proc, log)
+        yield server, token
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_slides(course_copy, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("logs") / "voila.log"
+    server = Server([sys.executable, "-m", "voila", "solutions/01_neuron.ipynb", "--no-browser", "--template=reveal",
+                     "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
+                    f"http://127.0.0.1:{port}", course_copy, log)
+    try:
+        wait_for_http(server.url + "/", 60, server.proc, log)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = next((c for c in CHROMIUM_CANDIDATES if Path(c).exists()), None)
+    if executable is None:
+        pytest.fail("no Chromium found: apt-get install chromium (make test-browser does it)")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"], headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
