@@ -75,10 +75,17 @@ def course_copy(tmp_path_factory) -> Path:
 def jupyter_lab(course_copy, tmp_path_factory):
     port, token = free_port(), secrets.token_hex(16)
     log = tmp_path_factory.mktemp("logs") / "jupyterlab.log"
+    # render every cell (no windowing), so widgets far down a notebook exist in the page
+    settings = tmp_path_factory.mktemp("lab-settings")
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}')
     server = Server([sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                      f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course_copy}",
                      "--ServerApp.open_browser=False", "--LabApp.news_url=None",
-                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
+                     *(["--allow-root"] if os.geteuid() == 0 else []),
+                     "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                     f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}"],
                     f"http://127.0.0.1:{port}", course_copy, log)
     try:
         wait_for_http(f"{server.url}/api/status?token={token}", 60, server.proc, log)

@@ -7,6 +7,7 @@ Every wait is bounded.
 
 from __future__ import annotations
 
+import re
 import time
 
 from conftest import SCREENSHOTS
@@ -15,22 +16,24 @@ RUN_ALL_TIMEOUT_MS = 90_000
 
 
 def _open_and_run_all(page, server, token, notebook: str) -> None:
-    page.goto(f"{server.url}/lab/tree/notebooks/{notebook}?token={token}", timeout=60_000)
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    # wait for the kernel to be ready, then run every cell through the Run menu
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    # a fresh, reset workspace per notebook: only this notebook is open
+    workspace = notebook.split("_")[0]
+    page.goto(f"{server.url}/lab/workspaces/w{workspace}/tree/notebooks/{notebook}?reset&token={token}", timeout=60_000)
+    panel = page.locator(".jp-NotebookPanel:visible")
+    panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
+    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
     page.click("div.lm-MenuBar-itemLabel:text-is('Run')", timeout=10_000)
-    page.click("li.lm-Menu-item[data-command='notebook:run-all-cells']", timeout=10_000)
-    # all cells done: no prompt shows [*] and the kernel is idle again
+    page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click(timeout=10_000)
+    # started: some prompt shows a number or [*]; done: no [*] left and the kernel is idle
+    panel.locator(".jp-InputPrompt", has_text=re.compile(r"\[(\d+|\*)\]")).first.wait_for(timeout=30_000)
     deadline = time.monotonic() + RUN_ALL_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
-        busy = page.locator(".jp-InputPrompt:has-text('[*]')").count()
-        idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
+        busy = panel.locator(".jp-InputPrompt", has_text="[*]").count()
+        idle = panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
         if busy == 0 and idle == 1:
-            break
+            return
         page.wait_for_timeout(250)
-    else:
-        raise AssertionError(f"{notebook}: cells still running after {RUN_ALL_TIMEOUT_MS / 1000:.0f} s")
+    raise AssertionError(f"{notebook}: cells still running after {RUN_ALL_TIMEOUT_MS / 1000:.0f} s")
 
 
 def _assert_no_errors(page, notebook: str) -> None:
@@ -90,11 +93,12 @@ def test_lesson_07_playground_step_changes_the_boundary(browser, jupyter_lab):
     try:
         _open_and_run_all(page, server, token, "07_training.ipynb")
         _assert_no_errors(page, "07_training.ipynb")
-        panel = page.locator(".widget-vbox:has(button:has-text('step'))").first
+        step_button = page.locator("button", has_text=re.compile(r"^\s*step\s*$")).first
+        panel = page.locator(".widget-vbox", has=page.locator("button", has_text=re.compile(r"^\s*step\s*$"))).last
         panel.scroll_into_view_if_needed(timeout=10_000)
         before = _image_src(panel)
         panel.screenshot(path=str(SCREENSHOTS / "07_playground_before.png"))
-        panel.locator("button:has-text('step')").click()
+        step_button.click()
         _wait_src_change(panel, before, "playground after step")
         readout = panel.locator(".widget-html").last
         deadline = time.monotonic() + 10
@@ -104,6 +108,7 @@ def test_lesson_07_playground_step_changes_the_boundary(browser, jupyter_lab):
         page.wait_for_timeout(300)
         panel.screenshot(path=str(SCREENSHOTS / "07_playground_after_step.png"))
     finally:
+        page.screenshot(path=str(SCREENSHOTS / "07_training_page.png"), full_page=False)
         page.close()
 
 
@@ -113,17 +118,17 @@ def test_voila_reveal_slides_render_and_a_slider_still_works(browser, voila_slid
         page.goto(voila_slides.url + "/", timeout=90_000)
         page.wait_for_selector(".reveal .slides section", timeout=90_000)
         page.wait_for_selector(".widget-slider", state="attached", timeout=90_000)
-        n_slides = page.evaluate("Reveal.getTotalSlides()")
+        n_slides = page.locator(".reveal .slides section").count()
         assert n_slides >= 5, f"only {n_slides} slides"
-        # go to the slide that holds the neuron explorer
-        page.evaluate("""() => {
-            const slider = document.querySelector('.widget-slider');
-            let section = slider.closest('section');
-            const indices = Reveal.getIndices(section);
-            Reveal.slide(indices.h, indices.v);
-        }""")
-        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / "voila_first_slide.png"))
+        # step through the deck (space = next slide or fragment) until the neuron explorer is on screen
         explorer = page.locator(".widget-vbox:has(.widget-slider):has(img)").first
+        page.locator(".reveal").click()
+        for _ in range(3 * n_slides):
+            if explorer.is_visible():
+                break
+            page.keyboard.press("Space")
+            page.wait_for_timeout(150)
         explorer.wait_for(state="visible", timeout=20_000)
         before = _image_src(explorer)
         page.screenshot(path=str(SCREENSHOTS / "voila_slide_before.png"))
