@@ -59,3 +59,38 @@ def test_solutions_have_solution_markers_and_notebooks_do_not():
         learner = (build.NOTEBOOKS / path.name).read_text(encoding="utf-8")
         assert "### BEGIN SOLUTION" not in learner
         assert '"outputs": []' in learner or '"cell_type": "code"' not in learner
+
+
+def _lessons():
+    return sorted(build.SOLUTIONS.glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_every_cell_has_slide_metadata_and_the_setup_is_skipped(path):
+    nb = nbformat.read(path, as_version=4)
+    types = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]
+    assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
+    assert types[0] == "slide" and types.count("slide") >= 4, "a title slide and one slide per section"
+    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
+    assert "sys.path.insert" in setup.source and setup.metadata["slideshow"]["slide_type"] == "skip"
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_widget_progress_and_timing_cells_are_tagged_ignore_output(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = cell.metadata.get("tags", [])
+        shows_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+        times_something = "perf_counter" in cell.source or "progress=True" in cell.source
+        if shows_widget or times_something:
+            assert "nbval-ignore-output" in tags, f"{path.name} cell {cell.id} needs the nbval-ignore-output tag"
+        assert not any(o.output_type == "error" for o in cell.outputs) or "raises-exception" in tags, cell.id
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_nnfs_init_is_called_only_in_the_cell_that_explains_it(path):
+    nb = nbformat.read(path, as_version=4)
+    calls = [cell.id for cell in nb.cells if cell.cell_type == "code" and "nnfs.init()" in cell.source]
+    assert calls == [] or (path.stem.startswith("05") and len(calls) == 1)
