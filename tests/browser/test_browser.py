@@ -65,6 +65,16 @@ def _type_into_slider(widget, index: int, value: str) -> None:
     readout.press("Enter")
 
 
+def _act_and_see_redraw(widget, action, name: str) -> None:
+    """Screenshot ``widget``, run ``action()``, wait (bounded) until its figure's img src changes, screenshot again."""
+    before = _image_src(widget)
+    widget.screenshot(path=str(SCREENSHOTS / f"{name}_before.png"))
+    action()
+    _wait_src_change(widget, before, name)
+    widget.page.wait_for_timeout(300)  # let the new image paint before the screenshot
+    widget.screenshot(path=str(SCREENSHOTS / f"{name}_after.png"))
+
+
 def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
     server, token = jupyter_lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -75,12 +85,7 @@ def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
         explorer = page.locator(".widget-vbox:has(.widget-slider):has(img)").first
         explorer.scroll_into_view_if_needed(timeout=10_000)
         explorer.wait_for(timeout=30_000)
-        before = _image_src(explorer)
-        explorer.screenshot(path=str(SCREENSHOTS / "01_neuron_before.png"))
-        _type_into_slider(explorer, 0, "-2.5")  # w1
-        _wait_src_change(explorer, before, "neuron explorer after w1 = -2.5")
-        page.wait_for_timeout(300)
-        explorer.screenshot(path=str(SCREENSHOTS / "01_neuron_after.png"))
+        _act_and_see_redraw(explorer, lambda: _type_into_slider(explorer, 0, "-2.5"), "01_neuron_w1")
         assert "-2.50·" in explorer.locator(".widget-html").last.inner_text()
     finally:
         page.screenshot(path=str(SCREENSHOTS / "01_neuron_page.png"), full_page=False)
@@ -93,20 +98,16 @@ def test_lesson_07_playground_step_changes_the_boundary(browser, jupyter_lab):
     try:
         _open_and_run_all(page, server, token, "07_training.ipynb")
         _assert_no_errors(page, "07_training.ipynb")
-        step_button = page.locator("button", has_text=re.compile(r"^\s*step\s*$")).first
-        panel = page.locator(".widget-vbox", has=page.locator("button", has_text=re.compile(r"^\s*step\s*$"))).last
+        step_buttons = page.locator("button", has_text=re.compile(r"^\s*step\s*$"))
+        panel = page.locator(".widget-vbox", has=step_buttons).last
         panel.scroll_into_view_if_needed(timeout=10_000)
-        before = _image_src(panel)
-        panel.screenshot(path=str(SCREENSHOTS / "07_playground_before.png"))
-        step_button.click()
-        _wait_src_change(panel, before, "playground after step")
+        _act_and_see_redraw(panel, lambda: panel.locator("button", has_text=re.compile(r"^\s*step\s*$")).click(),
+                            "07_playground_step")
         readout = panel.locator(".widget-html").last
         deadline = time.monotonic() + 10
         while "epoch 10" not in readout.inner_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert "epoch 10" in readout.inner_text()
-        page.wait_for_timeout(300)
-        panel.screenshot(path=str(SCREENSHOTS / "07_playground_after_step.png"))
     finally:
         page.screenshot(path=str(SCREENSHOTS / "07_training_page.png"), full_page=False)
         page.close()
@@ -130,11 +131,6 @@ def test_voila_reveal_slides_render_and_a_slider_still_works(browser, voila_slid
             page.keyboard.press("Space")
             page.wait_for_timeout(150)
         explorer.wait_for(state="visible", timeout=20_000)
-        before = _image_src(explorer)
-        page.screenshot(path=str(SCREENSHOTS / "voila_slide_before.png"))
-        _type_into_slider(explorer, 2, "1.5")  # b
-        _wait_src_change(explorer, before, "voila slide after b = 1.5")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(SCREENSHOTS / "voila_slide_after.png"))
+        _act_and_see_redraw(explorer, lambda: _type_into_slider(explorer, 2, "1.5"), "voila_slide_b")  # b
     finally:
         page.close()
