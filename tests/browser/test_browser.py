@@ -11,6 +11,7 @@ import re
 import time
 
 from conftest import SCREENSHOTS
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 RUN_ALL_TIMEOUT_MS = 90_000
 
@@ -21,11 +22,19 @@ def _open_and_run_all(page, server, token, notebook: str) -> None:
     page.goto(f"{server.url}/lab/workspaces/w{workspace}/tree/notebooks/{notebook}?reset&token={token}", timeout=60_000)
     panel = page.locator(".jp-NotebookPanel:visible")
     panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
-    panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
-    page.click("div.lm-MenuBar-itemLabel:text-is('Run')", timeout=10_000)
-    page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click(timeout=10_000)
-    # started: some prompt shows a number or [*]; done: no [*] left and the kernel is idle
-    panel.locator(".jp-InputPrompt", has_text=re.compile(r"\[(\d+|\*)\]")).first.wait_for(timeout=30_000)
+    # the kernel is ready when the status bar says "Python 3 (ipykernel) | Idle" (a fresh venv starts slowly)
+    page.locator("#jp-main-statusbar", has_text=re.compile(r"ipykernel\)\s*\|\s*Idle")).wait_for(timeout=90_000)
+    started = panel.locator(".jp-InputPrompt", has_text=re.compile(r"\[(\d+|\*)\]")).first
+    for _attempt in range(3):  # a click that lands while the kernel is still connecting can be lost: retry
+        page.click("div.lm-MenuBar-itemLabel:text-is('Run')", timeout=10_000)
+        page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click(timeout=10_000)
+        try:
+            started.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:  # try the menu again
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"{notebook}: Run All Cells did not start any cell")
     deadline = time.monotonic() + RUN_ALL_TIMEOUT_MS / 1000
     while time.monotonic() < deadline:
         busy = panel.locator(".jp-InputPrompt", has_text="[*]").count()
