@@ -66,22 +66,18 @@ def class_labels(y_true, n_samples: int, n_classes: int | None, name: str = "y_t
         if not np.allclose(y.sum(axis=1), 1.0) or np.any((y != 0) & (y != 1)):
             raise ValueError(f"{name}: a 2-D target must be one-hot (one 1 per row, zeros elsewhere)")
         return np.argmax(y, axis=1)
-    if y.ndim == 1 and y.dtype.kind in "iu" and y.shape[0] == n_samples:  # fast path: integer labels
-        if y.size and (y.min() < 0 or (n_classes is not None and y.max() >= n_classes)):
-            raise ValueError(
-                f"{name}: labels must be in 0..{n_classes - 1 if n_classes else 'n_classes-1'}, "
-                f"got values from {y.min()} to {y.max()}"
-            )
-        return y
     if y.ndim != 1:
         raise ValueError(
             f"{name}: expected integer labels ({n_samples},) or one-hot ({n_samples}, n_classes), got {y.shape}"
         )
     if y.shape[0] != n_samples:
         raise ValueError(f"{name}: expected {n_samples} labels (one per sample), got {y.shape[0]}")
-    if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
-        raise ValueError(f"{name}: class labels must be whole numbers, got {y[:5]}")
-    labels = y.astype(np.int64)
+    if y.dtype.kind in "iu":
+        labels = y  # integer labels need neither the whole-number check nor a copy (the training hot path)
+    else:
+        if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
+            raise ValueError(f"{name}: class labels must be whole numbers, got {y[:5]}")
+        labels = y.astype(np.int64)
     if labels.size and (labels.min() < 0 or (n_classes is not None and labels.max() >= n_classes)):
         raise ValueError(
             f"{name}: labels must be in 0..{n_classes - 1 if n_classes else 'n_classes-1'}, "

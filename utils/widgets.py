@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from utils import activations, data, gradients
-from utils.model import History, fit, make_mlp
+from utils.model import History, fit, make_mlp, minibatches
 from utils.optimizers import SGD, Adam, sgd_momentum_step
 from utils.plots import CLASS_COLORS, class_cmap, grid_over
 
@@ -498,8 +498,6 @@ def batch_size_explorer(batch_size: int = 32, epochs: int = 15) -> Explorer:
         opt = Adam(0.02)
         rng = np.random.default_rng(0)
         step_losses, epoch_losses = [], []
-        from utils.model import minibatches
-
         for _ in range(epochs):
             for xb, yb in minibatches(X, y, bs, rng):
                 out = model.forward(xb)
@@ -632,7 +630,7 @@ class Playground(Explorer):
         self.ax_loss.set_xlim(0, 100)
         self._shown = (v.dataset, v.noise, v.hidden, v.activation)
         self.animated = [self.view.image, self.loss_line]
-        self._background = None
+        self.invalidate()
 
     @staticmethod
     def _make_optimizer(v):
