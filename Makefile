@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-requirements
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install lab test lint notebooks slides test-browser bench clean
+.PHONY: help install lab test lint notebooks slides test-browser bench clean test-kernels
 
 help:
 	@echo "make lab            set up .venv (once) and open the course in JupyterLab"
@@ -35,6 +35,15 @@ test: $(STAMP) lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg $(NBVAL) solutions
 	$(BIN)/python -m pytest --nbval-lax $(NBVAL) notebooks
+
+# Stored outputs must not depend on the BLAS kernel or thread count (DESIGN §4): re-run solutions/ strict under
+# several OpenBLAS kernels with one thread. NB=solutions/07_training.ipynb checks one lesson.
+KERNELS ?= Haswell SkylakeX Prescott Sandybridge
+NB      ?= solutions
+test-kernels: $(STAMP)
+	@for k in $(KERNELS); do echo "== OPENBLAS_CORETYPE=$$k, 1 thread"; \
+	  OPENBLAS_CORETYPE=$$k OPENBLAS_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg \
+	    $(NBVAL) $(NB) || exit 1; done
 
 notebooks: $(STAMP)
 	$(BIN)/python -m utils.build

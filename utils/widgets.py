@@ -85,6 +85,11 @@ class Explorer(widgets.VBox):
         if buttons:
             rows.append(widgets.HBox(buttons))
         super().__init__(rows + [self.image, self.readout])
+        # CSS hooks for layouts outside the notebook (the slides put the controls beside the figure)
+        self.add_class("nn-explorer")
+        rows[0].add_class("nn-controls")
+        self.image.add_class("nn-figure")
+        self.readout.add_class("nn-readout")
         self.refresh()
 
     def values(self) -> SimpleNamespace:

@@ -70,17 +70,28 @@ class Case:
     driver: Callable | None = None
 
 
+#: Callbacks called with every ``CheckResult`` as it is made (the grader records results this way,
+#: instead of parsing printed text). Add with ``RESULT_LISTENERS.append(fn)``; a listener that raises is ignored.
+RESULT_LISTENERS: list[Callable[[CheckResult], None]] = []
+
+
 class CheckResult:
     """What a checker found. ``bool(result)`` is True only when every case passed.
 
     Attributes: ``name``, ``passed``, ``n_cases``, ``line`` (the printed line), ``case`` (label of the
     first failing case or None), ``hint`` (or None), ``problem`` (what was wrong, or None).
+    Every new result is handed to each callback in ``RESULT_LISTENERS``.
     """
 
     def __init__(self, name: str, passed: bool, n_cases: int, line: str,
                  case: str | None = None, hint: str | None = None, problem: str | None = None):
         self.name, self.passed, self.n_cases, self.line = name, passed, n_cases, line
         self.case, self.hint, self.problem = case, hint, problem
+        for listener in list(RESULT_LISTENERS):
+            try:
+                listener(self)
+            except Exception:  # noqa: BLE001, S110 — recording must never break a learner's check
+                pass
 
     def __bool__(self) -> bool:
         return self.passed
