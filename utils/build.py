@@ -2,6 +2,7 @@
 
     python -m utils.build            # write notebooks/
     python -m utils.build --check    # exit 1 when notebooks/ differs from what would be written
+    python -m utils.build --run solutions/07_training.ipynb   # re-execute lessons, store their outputs
 
 Each solution block
 
@@ -42,6 +43,7 @@ def learner_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.source = strip_solutions(cell.source)
             cell.outputs = []
             cell.execution_count = None
+            cell.metadata.pop("execution", None)
     out.metadata.pop("widgets", None)
     return out
 
@@ -73,10 +75,36 @@ def build(check: bool = False) -> list[str]:
     return differ
 
 
+def run_solutions(paths: list[Path], timeout: int = 600) -> None:
+    """Execute each solution notebook top to bottom (inline figures, cwd = its folder) and store the outputs.
+
+    Widget state is not stored (the learner's kernel recreates every widget), so a re-run changes only what
+    the cells print and draw. Raises ``nbclient`` 's ``CellExecutionError`` when a cell fails.
+    """
+    import os
+
+    from nbclient import NotebookClient
+
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
+        nb.metadata.pop("widgets", None)
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)  # timestamps: they would change on every run
+        Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        print(f"ran {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only compare; exit 1 when notebooks/ is stale")
+    parser.add_argument("--run", nargs="+", type=Path, metavar="LESSON",
+                        help="first re-execute these solution notebooks in place, storing their outputs")
     args = parser.parse_args(argv)
+    if args.run:
+        run_solutions(args.run)
     differ = build(check=args.check)
     if args.check and differ:
         print("notebooks/ is out of date for: " + ", ".join(differ) + " — run `make notebooks`")

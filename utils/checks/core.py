@@ -11,6 +11,7 @@ gets deep copies, and a function that modifies its inputs fails with a hint sayi
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import math
@@ -88,10 +89,8 @@ class CheckResult:
         self.name, self.passed, self.n_cases, self.line = name, passed, n_cases, line
         self.case, self.hint, self.problem = case, hint, problem
         for listener in list(RESULT_LISTENERS):
-            try:
+            with contextlib.suppress(Exception):  # recording must never break a learner's check
                 listener(self)
-            except Exception:  # noqa: BLE001, S110 — recording must never break a learner's check
-                pass
 
     def __bool__(self) -> bool:
         return self.passed
