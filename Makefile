@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-requirements
+# make work needs only the standard library: it runs before (or without) the venv
+PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install lab test lint notebooks slides test-browser bench clean test-kernels
+.PHONY: help install work lab test lint notebooks slides test-browser bench clean test-kernels
 
 help:
-	@echo "make lab            set up .venv (once) and open the course in JupyterLab"
+	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
+	@echo "make work           copy lessons you do not have yet into work/ (never overwrites your files)"
 	@echo "make test           ruff, unit + checker tests, notebooks <-> solutions sync, nbval on every lesson"
 	@echo "make notebooks      regenerate notebooks/ from solutions/"
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
@@ -24,8 +27,13 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+# Your own copy of the lessons lives in work/ (ignored by git): missing lessons are copied, a file you have is never
+# overwritten, a newer course version goes beside it as NN_name.new.ipynb (python -m utils.work).
+work:
+	$(PYTHON_FOR_WORK) -m utils.work
+
+lab: $(STAMP) work
+	cd work && $(abspath $(BIN))/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) 00_start_here.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests notebooks solutions benchmarks
