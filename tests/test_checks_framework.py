@@ -1,17 +1,25 @@
-"""The checker contract: one printed line, never raises, names the first failing case, rejects mutation."""
+"""The checker contract: one printed line (plus, for a failure, one line saying why), never raises, names the
+first failing case, rejects mutation; the generic diagnosis layer (issue 13) and the notebook output."""
+
+import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from utils.checks import CheckResult, check_layer_output, check_neuron_output, check_relu, check_softmax
-from utils.checks.core import ARRAY, NUMBER, Case, Checker, compare, fmt
+from utils.checks import CheckResult, check_layer_output, check_neuron_output, check_relu, check_softmax, core
+from utils.checks.core import ARRAY, NUMBER, TUPLE, Case, Checker, Mistake, compare, fmt, run_quietly
 
 
 def _one_line(capsys) -> str:
+    """The printed result: one line, plus for a failure at most one indented line saying why."""
     out = capsys.readouterr().out
     lines = out.strip().splitlines()
-    assert len(lines) == 1, out
-    return lines[0]
+    assert 1 <= len(lines) <= 2, out
+    if len(lines) == 2:
+        assert lines[0].startswith("✗") and lines[1].startswith("    "), out
+    return " ".join(line.strip() for line in lines)
 
 
 def test_pass_prints_a_tick_and_is_truthy(capsys):
@@ -128,3 +136,199 @@ def test_checker_survives_a_learner_that_prints_and_warns(capsys):
 
     assert check_layer_output(layer_output)
     assert "✓ check_layer_output" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------ issue 13: diagnosis, output, sections
+_ROWS = np.array([[1.0, 2.0, 3.0], [4.0, -5.0, 6.0], [0.5, 0.25, -2.0], [3.0, 1.0, 1.0]])
+
+
+def _generic(reference, cases, kind=ARRAY, **kwargs):
+    """A checker for an exercise the framework has never seen: only the generic diagnosis can explain."""
+    return Checker("exercise", reference, cases, kind=kind, **kwargs)
+
+
+def _hint(checker, fn) -> str:
+    result = run_quietly(checker, fn)
+    assert not result.passed
+    return result.hint or ""
+
+
+def _row_sums(x):
+    return np.asarray(x, dtype=float).sum(axis=1)
+
+
+def _scale(z):
+    return 3.0 * np.asarray(z, dtype=float)
+
+
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _mean_loss(p, t):
+    return float(np.mean((np.asarray(p) - np.asarray(t)) ** 2))
+
+
+ROWS_CASE = [Case("a (4, 3) batch", (_ROWS,))]
+
+
+@pytest.mark.parametrize(("reference", "cases", "kind", "wrong", "keyword"), [
+    (_mean_loss, [Case("4 samples", (np.arange(4.0), np.ones(4)))], NUMBER,
+     lambda p, t: float(np.sum((p - t) ** 2)), "number of rows of `p`"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: -3.0 * z, "opposite sign"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: 6.0 * z, "exactly 2 ×"),
+    (_scale, [Case("square", (_ROWS[:3],))], ARRAY, lambda z: 3.0 * z.T, "transposed"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: 3.0 * z[::-1], "reverse order"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: 3.0 * z[[1, 0, 3, 2]], "rows of your result are right but in the wrong order"),
+    (_softmax_rows, ROWS_CASE, ARRAY, lambda z: np.exp(z) / np.exp(z).sum(axis=0, keepdims=True), "axis=0"),
+    (_softmax_rows, ROWS_CASE, ARRAY, lambda z: np.exp(z) / np.exp(z).sum(), "whole array"),
+    (_row_sums, [Case("column input", (_ROWS[:, :1],))], ARRAY, lambda x: x + x[:, 0], "broadcast"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: (3.0 * z).astype(int), "integer dtype"),
+    (_scale, [Case("fractions", (_ROWS / 7,))], ARRAY, lambda z: np.round(3.0 * z, 2), "rounded to 2 decimals"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: np.zeros_like(z), "every value of your result is 0"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: np.where(z < 0, 0.0, 3.0 * z), "`z` < 0"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: list(3.0 * z.ravel()), "Python list"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: (3.0 * z).tolist(), "values are right"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: 3.0 * z / (z - z), "division by zero"),
+    (_scale, ROWS_CASE, ARRAY, lambda z: 3.0 * np.exp(z * 1000) / np.exp(z * 1000) * z, "overflow"),
+    (_row_sums, ROWS_CASE, ARRAY, lambda x: x.sum(axis=1, keepdims=True), "shape"),
+])
+def test_the_generic_diagnosis_explains_any_checker(reference, cases, kind, wrong, keyword):
+    hint = _hint(_generic(reference, cases, kind), wrong)
+    assert keyword.lower() in hint.lower(), hint
+
+
+def test_a_factor_is_named_from_the_arguments():
+    checker = _generic(lambda x, learning_rate: x - learning_rate * 2.0,
+                       [Case("lr 0.1", (np.array([1.0, 2.0]), 0.1))])
+    assert "`learning_rate`" in _hint(checker, lambda x, learning_rate: x - learning_rate * 2.0 - 0.1)
+    factor = _generic(lambda g, learning_rate: learning_rate * g, [Case("lr 0.1", (np.array([1.0, -2.0]), 0.1))])
+    assert "1 / `learning_rate`" in _hint(factor, lambda g, learning_rate: g)
+
+
+def test_tuple_items_in_the_wrong_order_and_per_item_diagnosis():
+    checker = _generic(lambda a, b: (a @ b, a.sum(axis=0, keepdims=True)),
+                       [Case("(3, 2) and (2, 4)", (np.arange(6.0).reshape(3, 2), np.ones((2, 4))))], kind=TUPLE,
+                       output_names=("product", "sums"))
+    assert "wrong order" in _hint(checker, lambda a, b: (a.sum(axis=0, keepdims=True), a @ b))
+    assert "`sums`" in _hint(checker, lambda a, b: (a @ b, a.mean(axis=0, keepdims=True)))
+
+
+def test_an_exception_names_the_learners_own_line():
+    def exercise(z):
+        doubled = 2 * z
+        return doubled.reshape(7, 7)
+
+    result = run_quietly(_generic(_scale, ROWS_CASE), exercise)
+    assert "in `exercise`" in result.problem and "doubled.reshape(7, 7)" in result.problem
+
+
+def test_missing_keepdims_names_the_reduction_on_the_failing_line():
+    def softmax(z):
+        e = np.exp(z - z.max(axis=1))
+        return e / e.sum(axis=1, keepdims=True)
+
+    result = run_quietly(_generic(_softmax_rows, [Case("(4, 3)", (_ROWS,))]), softmax)
+    assert "row max" in result.hint and "keepdims=True" in result.hint
+
+
+def test_a_known_mistake_must_explain_the_other_cases_too():
+    """A mistake that coincides with the learner on the failing case but is wrong where the learner is right
+    names nothing (issue 13: `sum // len` got the hint for comparing probabilities with labels)."""
+    checker = _generic(lambda x: float(np.mean(x)), [Case("[1, 1]", (np.array([1.0, 1.0]),)),
+                                                     Case("[0, 1, 1, 1]", (np.array([0.0, 1.0, 1.0, 1.0]),))],
+                       kind=NUMBER, mistakes=[Mistake("compared the wrong things", lambda x: 0.0)])
+    result = run_quietly(checker, lambda x: np.sum(x) // len(x))
+    assert "compared the wrong things" not in result.hint and "//" in result.hint
+
+
+def test_values_that_print_alike_show_the_largest_difference():
+    result = run_quietly(check_relu, lambda z: np.maximum(0, z) * (1 + 1e-5))
+    assert "largest |difference|" in result.line and "at [5]" in result.line
+
+
+def test_a_failure_has_a_second_line_saying_why_and_where_the_lesson_explains_it(capsys):
+    result = check_softmax(lambda z: np.exp(z) / np.exp(z).sum())
+    out = capsys.readouterr().out
+    assert out.count("\n") == 2 and result.why and result.why in out
+    assert "See lesson 03, section '" in result.why
+    assert result.text == out.rstrip("\n")
+
+
+def _headings() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted(Path(__file__).resolve().parent.parent.joinpath("solutions").glob("0*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        titles = {line.lstrip("#").strip() for cell in cells if cell["cell_type"] == "markdown"
+                  for line in "".join(cell["source"]).splitlines() if line.startswith("#")}
+        found[path.name[:2]] = titles
+    return found
+
+
+def test_every_cited_lesson_section_exists():
+    from utils.checks import activations, backprop, gradients, losses, neuron
+
+    headings = _headings()
+    cited = set()
+    for module in (neuron, activations, losses, gradients, backprop):
+        for value in vars(module).values():
+            if isinstance(value, Checker):
+                cited |= {value.section, *value.sections.values(), *(m.section for m in value.mistakes)}
+    cited.discard(None)
+    assert len(cited) >= 15
+    for citation in cited:
+        lesson, title = re.fullmatch(r"lesson (\d\d), section '(.+)'", citation).groups()
+        assert title in headings[lesson], f"{citation} is not a heading of lesson {lesson}"
+
+
+def test_html_output_is_coloured_wraps_at_spaces_and_is_deterministic():
+    bad = run_quietly(check_relu, lambda z: np.minimum(0, z))
+    good = run_quietly(check_relu, lambda z: np.maximum(0, z))
+    assert "#c0262d" in bad.html and "#1b7f3b" in good.html
+    for html in (bad.html, good.html):
+        assert "white-space:normal" in html and "word-break:normal" in html and " id=" not in html
+    assert run_quietly(check_relu, lambda z: np.minimum(0, z)).html == bad.html
+    assert "<b>Hint:</b>" in bad.html and "Why:" in bad.html
+    escaped = core._to_html(False, "✗ check_x: got <b> & 'q'", None)
+    assert "&lt;b&gt; &amp;" in escaped
+
+
+def test_in_a_notebook_the_result_is_shown_as_html_with_the_text_as_fallback(monkeypatch, capsys):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(core, "OUTPUT_MODE", "html")
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    result = check_relu(lambda z: np.maximum(0, z))
+    assert capsys.readouterr().out == ""
+    assert shown == [{"text/plain": result.text, "text/html": result.html}]
+    run_quietly(check_relu, lambda z: np.maximum(0, z))
+    assert len(shown) == 1
+
+
+def test_listeners_receive_the_why_line(monkeypatch):
+    seen = []
+    monkeypatch.setattr(core, "RESULT_LISTENERS", [seen.append])
+    result = run_quietly(check_relu, lambda z: np.minimum(0, z))
+    assert seen == [result] and seen[0].why and seen[0].hint and seen[0].problem and seen[0].case
+
+
+@pytest.mark.parametrize("strange", [
+    lambda z: object(), lambda z: "relu", lambda z: {"a": 1}, lambda z: (x for x in z),
+    lambda z: np.array(["a", "b"]), lambda z: (None, None), lambda z: np.full((1000, 1000), np.inf),
+    lambda z: [[1, 2], [3]], lambda z: np.ma.masked_array(z), lambda z: 1j * z,
+])
+def test_checker_never_raises_on_strange_results(strange):
+    result = run_quietly(check_relu, strange)
+    assert not result.passed and result.line.startswith("✗")
+
+
+def test_a_more_accurate_method_is_accepted_but_an_ignored_h_is_not():
+    from utils.checks import check_numerical_derivative
+
+    five_point = run_quietly(check_numerical_derivative, lambda f, x, h=1e-5: (
+        -f(x + 2 * h) + 8 * f(x + h) - 8 * f(x - h) + f(x - 2 * h)) / (12 * h))
+    assert five_point.passed, five_point.text
+    fixed = run_quietly(check_numerical_derivative, lambda f, x, h=1e-5: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5)
+    assert not fixed.passed and "h was ignored" in fixed.hint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import activations as ref
-from utils.checks.core import Case, Checker, Mistake
+from utils.checks.core import Case, Checker, Mistake, lesson_section
 
 _rng = np.random.default_rng(3)
 _BATCH = _rng.normal(scale=3.0, size=(4, 5))
@@ -31,16 +31,29 @@ def _exp(z):
     return np.exp(np.asarray(z, dtype=np.float64))
 
 
+_FIVE = lesson_section("03", "Exercises: five activations")
+_CLASSIC = lesson_section("03", "2. The classic activations")
+_SIGMOID = lesson_section("03", "Sigmoid without overflow")
+_SOFTMAX = lesson_section("03", "3. Softmax: scores to probabilities")
+_OVERFLOW = lesson_section("03", "Overflow, and the one-line fix")
+_ROWS = lesson_section("03", "Batches: one softmax per row")
+_ELEMENTWISE = {"elementwise": _FIVE, "dtype": _FIVE, "reduce": _FIVE, "branch": _CLASSIC}
+
+
 check_step = Checker(
     name="step",
     reference=ref.step,
     verified="1 where z > 0 and 0 elsewhere (step(0) = 0), batches, float32, integers",
+    section=_FIVE, sections=_ELEMENTWISE,
+    about="step gives 1.0 where z > 0 and 0.0 elsewhere, element by element, as floats.",
     cases=[Case("z = [-2, -1, 0, 1, 2]", (np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),))]
     + _elementwise_cases("step", "step only compares with 0"),
     mistakes=[
         Mistake("step(0) is 0 in this course: use z > 0, not z >= 0",
                 lambda z: (np.asarray(z) >= 0).astype(float)),
         Mistake("the result has dtype bool: convert it with (z > 0).astype(float)", lambda z: np.asarray(z) > 0),
+        Mistake("that is relu (z where z > 0); step gives 1 where z > 0 and 0 elsewhere",
+                lambda z: np.maximum(0.0, np.asarray(z, dtype=float))),
     ],
 )
 
@@ -48,6 +61,8 @@ check_sigmoid = Checker(
     name="sigmoid",
     reference=ref.sigmoid,
     verified="values, batches, no overflow at z = ±1000, float32, integers",
+    section=_SIGMOID, sections={**_ELEMENTWISE, "branch": _SIGMOID},
+    about="sigmoid(z) = 1 / (1 + e^(-z)), computed so that no exponent is large and positive.",
     cases=_elementwise_cases(
         "sigmoid", "np.exp(-z) overflows for z = -1000: compute e = np.exp(-np.abs(z)) (never above 1) and use "
         "1 / (1 + e) where z >= 0 and e / (1 + e) where z < 0"),
@@ -62,7 +77,15 @@ check_sigmoid = Checker(
                 lambda z: np.where(np.asarray(z) >= 0, 1 / (1 + _exp(-np.asarray(z, dtype=float))),
                                    _exp(z) / (1 + _exp(z)))),
         Mistake("sign error: sigmoid(z) = 1 / (1 + e^(-z)), with a minus in the exponent",
-                lambda z: 1.0 / (1.0 + _exp(z))),
+                lambda z: 1.0 / (1.0 + _exp(z)),
+                why="With +z in the exponent the curve is mirrored: large z gives 0 instead of 1."),
+        Mistake("that is tanh, whose outputs are in (-1, 1); sigmoid is 1 / (1 + e^(-z)), with outputs in (0, 1)",
+                lambda z: np.tanh(np.asarray(z, dtype=float))),
+        Mistake("1 / 1 + np.exp(-z) is (1 / 1) + np.exp(-z): put the denominator in parentheses, "
+                "1 / (1 + np.exp(-z))", lambda z: 1.0 + _exp(-np.asarray(z, dtype=float)),
+                why="Division binds tighter than addition."),
+        Mistake("the denominator is 1 + e^(-z), with a plus: sigmoid(z) = 1 / (1 + e^(-z))",
+                lambda z: 1.0 / (1.0 - _exp(-np.asarray(z, dtype=float)))),
     ],
 )
 
@@ -70,6 +93,9 @@ check_tanh = Checker(
     name="tanh",
     reference=ref.tanh,
     verified="values, batches, z = ±1000 without overflow, float32, integers",
+    section=_CLASSIC, sections={**_ELEMENTWISE, "overflow": _SIGMOID, "scale": _CLASSIC},
+    about="tanh(z) = (e^z - e^-z) / (e^z + e^-z) = 2·sigmoid(2z) - 1, with outputs in (-1, 1); np.tanh computes "
+          "it without overflow.",
     cases=_elementwise_cases("tanh", "(e^z - e^-z) / (e^z + e^-z) is inf/inf = nan at z = ±1000: use np.tanh(z), "
                                      "or 2 * sigmoid(2 * z) - 1 with a stable sigmoid"),
     mistakes=[
@@ -77,6 +103,9 @@ check_tanh = Checker(
                 lambda z: (_exp(z) - _exp(-np.asarray(z, dtype=float))) / (_exp(z) + _exp(-np.asarray(z, dtype=float)))),
         Mistake("that is the sigmoid, whose outputs are in (0, 1); tanh's are in (-1, 1): use np.tanh(z)",
                 ref.sigmoid),
+        Mistake("2 * sigmoid(z) - 1 is tanh(z / 2): the identity is tanh(z) = 2 * sigmoid(2 * z) - 1 (or use "
+                "np.tanh(z))", lambda z: 2 * ref.sigmoid(z) - 1,
+                why="Stretching sigmoid to (-1, 1) also needs the input doubled: 2·sigmoid(2z) - 1."),
     ],
 )
 
@@ -84,6 +113,8 @@ check_relu = Checker(
     name="relu",
     reference=ref.relu,
     verified="max(0, z) elementwise on vectors, batches, ±1000, float32, integers; input left unchanged",
+    section=_FIVE, sections=_ELEMENTWISE,
+    about="relu keeps z where z > 0 and gives 0 elsewhere, element by element.",
     cases=_elementwise_cases("relu", "relu is max(0, z) for every element"),
     mistakes=[
         Mistake("Python's max(0, z) compares the whole array with 0 at once and fails; use np.maximum(0, z), "
@@ -92,6 +123,8 @@ check_relu = Checker(
                 "element by element", lambda z: np.max(np.asarray(z, dtype=float), 0)),
         Mistake("that keeps the negative part: relu keeps z where z > 0 and gives 0 elsewhere",
                 lambda z: np.minimum(0.0, np.asarray(z, dtype=float))),
+        Mistake("np.clip(z, 0, 1) also caps the positive side at 1; relu has no upper limit: np.maximum(0, z)",
+                lambda z: np.clip(np.asarray(z, dtype=float), 0, 1)),
     ],
     mutation_hint="z[z < 0] = 0 changed the caller's array; return a new one with np.maximum(0, z)",
 )
@@ -116,16 +149,23 @@ check_leaky_relu = Checker(
     name="leaky_relu",
     reference=ref.leaky_relu,
     verified="slope alpha on the negative side, the alpha argument, batches, ±1000, float32, integers",
+    section=_FIVE, sections=_ELEMENTWISE,
+    about="leaky_relu keeps z where z > 0 and gives alpha * z elsewhere, so negative inputs keep a small slope.",
     cases=_leaky_cases,
     mistakes=[
         Mistake("the slope is on the wrong side: keep z where z > 0 and multiply by alpha where z <= 0",
                 lambda z, alpha=0.01: np.where(np.asarray(z) > 0, alpha * np.asarray(z, dtype=float), z)),
         Mistake("alpha was ignored: use the alpha argument instead of a hard-coded 0.01",
                 lambda z, alpha=0.01: ref.leaky_relu(z, 0.01)),
+        Mistake("the default alpha is 0.01: def leaky_relu(z, alpha=0.01)",
+                lambda z, alpha=0.1: ref.leaky_relu(z, alpha)),
         Mistake("integer input: z.copy() keeps the integer dtype, so z[z < 0] *= alpha fails or rounds to 0; "
                 "start with z = np.asarray(z, dtype=float)", _leaky_inplace),
         Mistake("that is plain relu: negative inputs must give alpha * z, not 0",
                 lambda z, alpha=0.01: np.maximum(0, z)),
+        Mistake("negative inputs gave alpha itself, a constant: they must give alpha * z",
+                lambda z, alpha=0.01: np.where(np.asarray(z) > 0, np.asarray(z, dtype=float), alpha),
+                why="The slope on the negative side is alpha, so the value there is alpha times z."),
     ],
     mutation_hint="z[z < 0] *= alpha changed the caller's array; work on z = np.array(z, dtype=float) (a copy)",
 )
@@ -137,6 +177,10 @@ def _softmax_wrong(axis=-1, keepdims=True, shift="row", whole=False):
         z = np.asarray(z, dtype=np.float64)
         if shift == "row":
             z = z - z.max(axis=-1, keepdims=True)
+        elif shift == "row_no_keepdims":
+            z = z - z.max(axis=-1)
+        elif shift == "col":
+            z = z - z.max(axis=0, keepdims=True)
         elif shift == "all":
             z = z - z.max()
         e = np.exp(z)
@@ -150,6 +194,11 @@ check_softmax = Checker(
     name="softmax",
     reference=ref.softmax,
     verified="rows sum to 1, each row on its own, one vector, logits of ±1000, float32, integers",
+    section=_SOFTMAX,
+    sections={"overflow": _OVERFLOW, "axis": _ROWS, "keepdims": _ROWS, "broadcast": _ROWS, "shape": _ROWS,
+              "order": _ROWS, "dtype": _SOFTMAX},
+    about="softmax exponentiates each row (after subtracting the row's max) and divides by that row's sum, so "
+          "each row is a probability distribution.",
     cases=[
         Case("a batch of shape (2, 3)", (np.array([[1.0, 2.0, 3.0], [2.0, -1.0, 0.5]]),)),
         Case("a square batch (3, 3)", (np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0], [0.0, 5.0, -1.0]]),)),
@@ -171,11 +220,23 @@ check_softmax = Checker(
                 _softmax_wrong(whole=True)),
         Mistake("softmax summed over the whole array: use axis=-1, keepdims=True so each row sums to 1",
                 _softmax_wrong(whole=True, shift="all")),
+        Mistake("keepdims is missing on the row max: z.max(axis=-1) has shape (n,) and does not line up with the "
+                "rows; use z - z.max(axis=-1, keepdims=True)", _softmax_wrong(shift="row_no_keepdims"),
+                why="A reduction drops its axis; keepdims=True keeps it with size 1 so it broadcasts along the row.",
+                section=_ROWS),
         Mistake("keepdims is missing: exp.sum(axis=-1) has shape (n,) and does not line up with the rows; "
-                "use exp.sum(axis=-1, keepdims=True)", _softmax_wrong(keepdims=False)),
+                "use exp.sum(axis=-1, keepdims=True)", _softmax_wrong(keepdims=False),
+                why="A reduction drops its axis; keepdims=True keeps it with size 1 so it broadcasts along the row.",
+                section=_ROWS),
         Mistake("keepdims is missing: exp.sum(axis=1) has shape (n,) and does not line up with the rows; "
                 "use exp.sum(axis=-1, keepdims=True)", _softmax_wrong(axis=1, keepdims=False)),
-        Mistake("summed down the columns (axis=0): rows are samples, so use axis=-1", _softmax_wrong(axis=0)),
+        Mistake("summed down the columns (axis=0): rows are samples, so use axis=-1", _softmax_wrong(axis=0),
+                section=_ROWS),
+        Mistake("normalised down the columns (axis=0): each column sums to 1, but each row (sample) should — use "
+                "axis=-1 for the max and the sum", _softmax_wrong(axis=0, shift="col"),
+                why="Rows are samples: a sample's probabilities lie along its row.", section=_ROWS),
+        Mistake("np.exp is missing: softmax exponentiates the scores first, then divides each row by its sum",
+                lambda z: np.asarray(z, dtype=float) / np.asarray(z, dtype=float).sum(axis=-1, keepdims=True)),
         Mistake("np.exp(1000) overflows to inf and inf/inf is nan: subtract the row max first, "
                 "z - z.max(axis=-1, keepdims=True)", _softmax_wrong(shift="none")),
         Mistake("you subtracted the max of the whole batch: a row far below it underflows to 0/0; subtract each "

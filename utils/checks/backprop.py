@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils.activations import sigmoid
-from utils.checks.core import TUPLE, Case, Checker, Mistake
+from utils.checks.core import TUPLE, Case, Checker, Mistake, lesson_section
 from utils.validation import class_labels, one_hot
 
 
@@ -13,6 +13,10 @@ def _a(x) -> np.ndarray:
     return np.asarray(x, dtype=np.float64)
 
 
+_CHAIN = lesson_section("06", "1. The chain rule")
+_BY_HAND = lesson_section("06", "2. One neuron, by hand")
+_LAYER = lesson_section("06", "3. A whole layer")
+_SOFTMAX_CE = lesson_section("06", "5. Softmax and cross-entropy, together")
 _rng = np.random.default_rng(6)
 _Z = np.array([[1.5, -0.5, 2.0], [-1.0, 0.3, -2.5], [0.7, -0.1, 4.0]])  # no exact zeros (the kink)
 _D = np.array([[1.0, -2.0, 0.5], [3.0, 1.0, -1.0], [0.2, 0.4, -0.6]])
@@ -30,6 +34,9 @@ check_relu_backward = Checker(
     name="relu_backward",
     reference=_relu_backward,
     verified="gradient passed where the input was positive and blocked elsewhere; inputs unchanged",
+    section=_BY_HAND,
+    about="ReLU's local slope is 1 where its input was positive and 0 elsewhere; the chain rule multiplies "
+          "dvalues by that slope.",
     cases=[
         Case("the single neuron: dvalues [[1.0]], inputs [[6.0]]", (np.array([[1.0]]), np.array([[6.0]]))),
         Case("a (3, 3) batch with negative inputs", (_D, _Z)),
@@ -45,6 +52,13 @@ check_relu_backward = Checker(
         Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) <= 0)),
         Mistake("that is relu applied to dvalues; the backward pass masks dvalues by inputs > 0",
                 lambda d, z: np.maximum(0, _a(d))),
+        Mistake("dvalues was multiplied by relu(inputs), the forward output; multiply by the slope instead, which is "
+                "1 where inputs > 0 and 0 elsewhere: dvalues * (inputs > 0)", lambda d, z: _a(d) * np.maximum(0, _a(z)),
+                why="The backward pass needs the derivative of ReLU, not ReLU itself."),
+        Mistake("dvalues was multiplied by the inputs; multiply by ReLU's slope, (inputs > 0)",
+                lambda d, z: _a(d) * _a(z)),
+        Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
+                "dvalues * (inputs > 0)", lambda d, z: _a(d) @ (_a(z) > 0).astype(float)),
     ],
     mutation_hint="dvalues[inputs <= 0] = 0 changed the caller's array: start with dinputs = dvalues.copy()",
 )
@@ -61,6 +75,8 @@ check_sigmoid_backward = Checker(
     name="sigmoid_backward",
     reference=_sigmoid_backward,
     verified="dvalues × σ(z)(1 − σ(z)) on batches, including saturated inputs",
+    section=_CHAIN,
+    about="The sigmoid's slope is s(1 - s) with s = sigmoid(inputs); the chain rule multiplies dvalues by it.",
     cases=[
         Case("dvalues [[1.0]], inputs [[0.0]] (slope 0.25)", (np.array([[1.0]]), np.array([[0.0]]))),
         Case("a (3, 3) batch", (_D, _Z)),
@@ -73,6 +89,12 @@ check_sigmoid_backward = Checker(
                 lambda d, z: sigmoid(z) * (1 - sigmoid(z))),
         Mistake("sign error: the slope is s * (1 - s), which is positive", lambda d, z: _a(d) * sigmoid(z) * (sigmoid(z) - 1)),
         Mistake("that multiplies by σ(z) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(z)),
+        Mistake("1 - s² is the slope of tanh; sigmoid's slope is s * (1 - s)", lambda d, z: _a(d) * (1 - sigmoid(z) ** 2)),
+        Mistake("the slope is s * (1 - s), not s * (1 + s)", lambda d, z: _a(d) * sigmoid(z) * (1 + sigmoid(z))),
+        Mistake("s must be the sigmoid of the inputs (the forward pass), not of dvalues: s = sigmoid(inputs)",
+                lambda d, z: _a(d) * sigmoid(d) * (1 - sigmoid(d))),
+        Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
+                "dvalues * s * (1 - s)", lambda d, z: _a(d) @ (sigmoid(z) * (1 - sigmoid(z)))),
     ],
 )
 
@@ -99,6 +121,8 @@ def _dense_wrong(dinputs="ok", dweights="ok", dbiases="ok"):
             db = d.sum(axis=0)
         elif dbiases == "axis1":
             db = d.sum(axis=1, keepdims=True)
+        elif dbiases == "mean":
+            db = d.mean(axis=0, keepdims=True)
         elif dbiases == "all":
             db = np.array([[d.sum()]])
         else:
@@ -114,6 +138,9 @@ check_dense_backward = Checker(
     kind=TUPLE,
     output_names=("dinputs", "dweights", "dbiases"),
     verified="dinputs = dvalues @ weights.T, dweights = inputs.T @ dvalues, dbiases summed over samples with keepdims",
+    section=_LAYER,
+    about="Each gradient has the shape of what it belongs to: dinputs = dvalues @ weights.T, dweights = "
+          "inputs.T @ dvalues, dbiases = dvalues summed over the samples (axis=0, keepdims=True).",
     cases=[
         Case("the lesson's layer: 4 samples, 4 inputs, 3 neurons", (_DV, _X, _W)),
         Case("a square layer: 3 samples, 3 inputs, 3 neurons",
@@ -132,6 +159,11 @@ check_dense_backward = Checker(
                 _dense_wrong(dbiases="all")),
         Mistake("dinputs uses the weights without a transpose: dinputs = dvalues @ weights.T, which has the "
                 "shape of inputs", _dense_wrong(dinputs="no_transpose")),
+        Mistake("dweights = inputs.T @ dvalues: the inputs need a transpose, so that samples are summed over",
+                lambda d, x, w: (_a(d) @ _a(w).T, _a(x) @ _a(d), _a(d).sum(axis=0, keepdims=True))),
+        Mistake("dbiases is a mean over the samples; the biases are added to every sample, so their gradient is "
+                "the sum: np.sum(dvalues, axis=0, keepdims=True)", _dense_wrong(dbiases="mean"),
+                why="Each sample's output used the same biases, so the gradients of all samples add up."),
     ],
 )
 
@@ -156,9 +188,14 @@ check_softmax_cross_entropy_backward = Checker(
     name="softmax_cross_entropy_backward",
     reference=_softmax_ce_backward,
     verified="(probs − one_hot) / n_samples with integer labels and one-hot targets; probs unchanged",
+    section=_SOFTMAX_CE,
+    about="Softmax followed by cross-entropy has the gradient (probs - one_hot) / n_samples: subtract 1 at each "
+          "sample's true class and divide by the number of samples.",
     cases=[
         Case("the lesson's 3 samples with labels [0, 1, 1]", (_PROBS, np.array([0, 1, 1]))),
-        Case("the same with one-hot targets", (_PROBS, np.eye(3)[[0, 1, 1]])),
+        Case("the same with one-hot targets", (_PROBS, np.eye(3)[[0, 1, 1]]),
+             hint_if_fails="one-hot targets (2-D): turn them into labels with np.argmax(y_true, axis=1) — axis=1, "
+                           "one label per row"),
         Case("4 samples with labels [2, 0, 1, 1]", (_PROBS4, np.array([2, 0, 1, 1]))),
     ],
     mistakes=[
@@ -170,6 +207,8 @@ check_softmax_cross_entropy_backward = Checker(
                 lambda p, t: _softmax_ce_backward(p, np.asarray(t).astype(int))),
         Mistake("sign error: the gradient is probs - one_hot (push the true class's score up, the others down)",
                 lambda p, t: (_onehot_of(p, t) - _a(p)) / len(_a(p))),
+        Mistake("divide after subtracting: (probs - one_hot) / n_samples; subtracting 1 after dividing leaves the 1 "
+                "undivided", lambda p, t: _a(p) / len(_a(p)) - _onehot_of(p, t)),
         Mistake("divided by the number of classes; divide by n_samples (the rows)",
                 lambda p, t: (_a(p) - _onehot_of(p, t)) / _a(p).shape[1]),
     ],

@@ -6,9 +6,14 @@ import numpy as np
 
 from utils import losses as ref
 from utils.activations import softmax
-from utils.checks.core import NUMBER, Case, Checker, Mistake
+from utils.checks.core import NUMBER, Case, Checker, Mistake, lesson_section
 
 EPS = ref.EPS
+_REGRESSION = lesson_section("04", "1. Regression: MSE and MAE")
+_CE = lesson_section("04", "2. Classification: cross-entropy")
+_CLIP = lesson_section("04", "log(0), and why we clip")
+_BCE = lesson_section("04", "Binary cross-entropy")
+_ACCURACY = lesson_section("04", "3. Accuracy")
 
 
 def _a(x) -> np.ndarray:
@@ -43,13 +48,23 @@ check_mse = Checker(
     reference=lambda y_pred, y_true: ref.MSE().forward(y_pred, y_true),
     kind=NUMBER,
     verified="mean of squared errors on vectors, columns and (n, 3) outputs",
+    section=_REGRESSION,
+    about="MSE squares each error (y_pred - y_true) and averages over every element, so it is one number.",
     cases=_REG_CASES,
     mistakes=[
         Mistake("the errors were not squared, so positive and negative errors cancel: use (y_pred - y_true) ** 2",
                 lambda p, t: float(np.mean(_a(p) - _a(t)))),
         Mistake("that is the mean absolute error; MSE squares the errors: (y_pred - y_true) ** 2", _mean_abs),
-        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum((_a(p) - _a(t)) ** 2))),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum((_a(p) - _a(t)) ** 2)),
+                why="A sum grows with the batch size; the mean does not, so losses of different batches compare."),
+        Mistake("that is the difference of the squares; MSE squares the difference: (y_pred - y_true) ** 2",
+                lambda p, t: float(np.mean(_a(p) ** 2 - _a(t) ** 2))),
+        Mistake("that squares the mean error; square each error first, then average: np.mean((y_pred - y_true) ** 2)",
+                lambda p, t: float(np.mean(_a(p) - _a(t)) ** 2)),
         Mistake("that is the root of the MSE (RMSE): drop np.sqrt", lambda p, t: float(np.sqrt(_mean_sq(p, t)))),
+        Mistake("np.sum(..., axis=-1) adds up each sample's outputs (and for a 1-D y_pred it adds up every sample); "
+                "MSE averages over every element: np.mean((y_pred - y_true) ** 2)",
+                lambda p, t: float(np.mean(np.sum((_a(p) - _a(t)) ** 2, axis=-1)))),
         Mistake("the mean was taken over one axis only and then summed: average over every element with np.mean",
                 lambda p, t: float(np.sum(np.mean((_a(p) - _a(t)) ** 2, axis=0)))),
     ],
@@ -60,12 +75,18 @@ check_mae = Checker(
     reference=lambda y_pred, y_true: ref.MAE().forward(y_pred, y_true),
     kind=NUMBER,
     verified="mean of absolute errors on vectors, columns and (n, 3) outputs",
+    section=_REGRESSION,
+    about="MAE takes the absolute value of each error and averages over every element.",
     cases=_REG_CASES,
     mistakes=[
         Mistake("np.abs is missing, so positive and negative errors cancel: use np.abs(y_pred - y_true)",
                 lambda p, t: float(np.mean(_a(p) - _a(t)))),
         Mistake("that is the mean squared error; MAE takes np.abs of the errors", _mean_sq),
         Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(np.abs(_a(p) - _a(t))))),
+        Mistake("that is the largest error; MAE averages them: np.mean(np.abs(y_pred - y_true))",
+                lambda p, t: float(np.max(np.abs(_a(p) - _a(t))))),
+        Mistake("np.abs was applied to each array separately; take the absolute value of the difference: "
+                "np.abs(y_pred - y_true)", lambda p, t: float(np.mean(np.abs(_a(p)) - np.abs(_a(t))))),
     ],
 )
 
@@ -82,6 +103,9 @@ check_binary_cross_entropy = Checker(
     reference=lambda y_pred, y_true: ref.BinaryCrossEntropy().forward(y_pred, y_true),
     kind=NUMBER,
     verified="mean over samples, both terms, clipping of 0 and 1, columns of several outputs",
+    section=_BCE, sections={"log0": _CLIP, "overflow": _CLIP},
+    about="Binary cross-entropy is -(y log p + (1 - y) log(1 - p)) per output, with p clipped to [1e-7, 1 - 1e-7], "
+          "averaged over every element.",
     cases=[
         Case("y_pred [0.9, 0.2, 0.6], y_true [1, 0, 1]", (np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 1.0]))),
         Case("a column (4, 1)", (np.array([[0.1], [0.8], [0.5], [0.99]]), np.array([[0.0], [1.0], [1.0], [1.0]]))),
@@ -91,13 +115,16 @@ check_binary_cross_entropy = Checker(
              hint_if_fails="log(0) is -inf: clip y_pred to [1e-7, 1 - 1e-7] first"),
     ],
     mistakes=[
-        Mistake("np.sum inside np.mean returns the sum over the batch, not the mean: use np.mean of the "
-                "per-sample losses only", lambda p, t: float(np.mean(np.sum(_bce_terms(p, t))))),
+        Mistake("that is the sum over the batch, not the mean (np.sum inside np.mean still returns the sum): use "
+                "np.mean of the per-sample losses only", lambda p, t: float(np.mean(np.sum(_bce_terms(p, t))))),
         Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(_bce_terms(p, t)))),
         Mistake("log(0) = -inf: clip y_pred to [1e-7, 1 - 1e-7] with np.clip before the logs",
-                lambda p, t: float(np.mean(_bce_terms(p, t, clip=False)))),
+                lambda p, t: float(np.mean(_bce_terms(p, t, clip=False))),
+                why="A prediction of exactly 0 or 1 makes one of the logs -inf, and the loss inf.", section=_CLIP),
         Mistake("the (1 - y_true) * log(1 - y_pred) term is missing: samples whose target is 0 count too",
                 lambda p, t: float(np.mean(-_a(t) * np.log(_clip(p))))),
+        Mistake("the second term uses log(1 - y_pred): -(y log p + (1 - y) log(1 - p))",
+                lambda p, t: float(np.mean(-(_a(t) * np.log(_clip(p)) + (1 - _a(t)) * np.log(_clip(p)))))),
         Mistake("the sign is wrong: the loss is -(y log p + (1 - y) log(1 - p)), which is never negative",
                 lambda p, t: float(np.mean(-_bce_terms(p, t)))),
     ],
@@ -127,11 +154,21 @@ def _cce_any(p, t, clip=True):
     return _cce_one_hot(p, t, clip) if np.asarray(t).ndim == 2 else _cce_labels(p, t, clip)
 
 
+def _cce_columns(p, t):
+    """p[:, y]: whole columns, an (n, n) matrix."""
+    t = np.asarray(t)
+    labels = t if t.ndim == 1 else np.argmax(t, axis=1)
+    return float(np.mean(-np.log(_clip(p)[:, labels])))
+
+
 check_categorical_cross_entropy = Checker(
     name="categorical_cross_entropy",
     reference=lambda y_pred, y_true: ref.CategoricalCrossEntropy().forward(y_pred, y_true),
     kind=NUMBER,
     verified="integer labels and one-hot targets, the lesson's 0.385, clipping of a zero probability",
+    section=_CE, sections={"log0": _CLIP, "overflow": _CLIP},
+    about="Categorical cross-entropy is -log of the probability each sample gives its true class (clipped to "
+          "[1e-7, 1 - 1e-7]), averaged over the samples.",
     cases=[
         Case("the lesson's softmax outputs with labels [0, 1, 1] (loss ≈ 0.385)", (_P, _LABELS)),
         Case("the same with one-hot targets", (_P, _ONE_HOT)),
@@ -157,6 +194,12 @@ check_categorical_cross_entropy = Checker(
                     np.asarray(t) if np.asarray(t).ndim == 1 else np.argmax(t, axis=1)]))),
         Mistake("the loss needs a minus sign: -log(p) is positive, log(p) is negative",
                 lambda p, t: -_cce_any(p, t)),
+        Mistake("np.max(y_pred, axis=1) is the probability of the *predicted* class; the loss uses the probability "
+                "of the *true* class, p[range(n), y_true]", lambda p, t: float(np.mean(-np.log(np.max(_clip(p), axis=1))))),
+        Mistake("p[:, y_true] picks whole columns — an (n, n) matrix — not one entry per row: use "
+                "p[np.arange(n), y_true] (or range(n)) to pick each sample's true-class probability",
+                _cce_columns, why="Two index arrays pair up element by element; a slice with an index array "
+                                  "takes every combination."),
     ],
 )
 
@@ -174,6 +217,9 @@ check_accuracy = Checker(
     reference=_accuracy_ref,
     kind=NUMBER,
     verified="probabilities and raw scores, integer labels and one-hot targets",
+    section=_ACCURACY,
+    about="Accuracy is the fraction of samples whose predicted class (np.argmax over each row) equals the true "
+          "class.",
     cases=[
         Case("the lesson's probabilities with labels [0, 1, 1]", (_P, _LABELS)),
         Case("the same with one-hot targets", (_P, _ONE_HOT),
@@ -192,6 +238,13 @@ check_accuracy = Checker(
         Mistake("argmax over axis 0 picks a sample per class; the predicted class of each sample is "
                 "np.argmax(y_pred, axis=1)",
                 lambda p, t: float(np.mean(np.argmax(_a(p), axis=0) == (np.asarray(t) if np.asarray(t).ndim == 1
+                                                                        else np.argmax(t, axis=1))))),
+        Mistake("np.argmax without axis= returns one index for the whole flattened array: use "
+                "np.argmax(y_pred, axis=1) for one prediction per sample",
+                lambda p, t: float(np.mean(np.argmax(_a(p)) == (np.asarray(t) if np.asarray(t).ndim == 1
+                                                              else np.argmax(t, axis=1))))),
+        Mistake("that is the error rate (!=): accuracy counts where the prediction equals the label (==)",
+                lambda p, t: float(np.mean(np.argmax(_a(p), axis=1) != (np.asarray(t) if np.asarray(t).ndim == 1
                                                                         else np.argmax(t, axis=1))))),
         Mistake("that counts correct samples: divide by the number of samples (np.mean does it)",
                 lambda p, t: float(np.sum(np.argmax(_a(p), axis=1) == (np.asarray(t) if np.asarray(t).ndim == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.checks.core import NUMBER, Case, Checker, Mistake
+from utils.checks.core import NUMBER, Case, Checker, Mistake, lesson_section
 
 
 def _a(x) -> np.ndarray:
@@ -12,6 +12,20 @@ def _a(x) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ lesson 01
+_IDEA = lesson_section("01", "1. The idea")
+_NUMPY = lesson_section("01", "With numpy")
+
+
+def _skip_last(i, w, b):
+    i, w = _a(i), _a(w)
+    return float(np.dot(i[:-1], w[:-1]) + b)
+
+
+def _skip_first(i, w, b):
+    i, w = _a(i), _a(w)
+    return float(np.dot(i[1:], w[1:]) + b)
+
+
 def _neuron_reference(inputs, weights, bias) -> float:
     """inputs, weights ``(n_inputs,)`` (lists or arrays), bias a number -> float."""
     return float(np.dot(_a(inputs), _a(weights)) + bias)
@@ -25,6 +39,9 @@ check_neuron_output = Checker(
     reference=_neuron_reference,
     kind=NUMBER,
     verified="the three neurons from the lesson, lists and numpy arrays, a random 5-input neuron",
+    section=_IDEA,
+    sections={"list": _NUMPY, "number": _NUMPY, "sum": _IDEA},
+    about="A neuron multiplies each input by its weight, adds the products up, and adds the bias once.",
     cases=[
         Case("inputs [1, 2, 3], weights [0.2, 0.8, -0.5], bias 2", ([1, 2, 3], [0.2, 0.8, -0.5], 2)),
         Case("inputs [1, 2, 3, 2.5], weights [0.2, 0.8, -0.5, 1.0], bias 2",
@@ -35,9 +52,25 @@ check_neuron_output = Checker(
     ],
     mistakes=[
         Mistake("the bias is missing: add it once, after the sum",
-                lambda i, w, b: float(np.dot(_a(i), _a(w)))),
+                lambda i, w, b: float(np.dot(_a(i), _a(w))),
+                why="The bias shifts the neuron's output; without it every neuron passes through 0."),
         Mistake("the bias was added once per input (inside the loop); add it once, after the loop",
-                lambda i, w, b: float(np.sum(_a(i) * _a(w) + b))),
+                lambda i, w, b: float(np.sum(_a(i) * _a(w) + b)),
+                why="The bias belongs to the neuron, not to each input: it is added after the sum."),
+        Mistake("np.mean averages the products; a neuron adds them up: use np.sum or np.dot",
+                lambda i, w, b: float(np.mean(_a(i) * _a(w)) + b),
+                why="The weighted sum adds every product; a mean divides it by the number of inputs."),
+        Mistake("the bias multiplies the sum; it is added: np.dot(inputs, weights) + bias",
+                lambda i, w, b: float(np.dot(_a(i), _a(w)) * b)),
+        Mistake("each input must meet its own weight: the weights were used in reverse order — pair them with "
+                "zip(inputs, weights)", lambda i, w, b: float(np.dot(_a(i), _a(w)[::-1]) + b)),
+        Mistake("the sums were multiplied: multiply each input by its own weight first, then add the products "
+                "(sum(x * w for x, w in zip(inputs, weights)))", lambda i, w, b: float(np.sum(_a(i)) * np.sum(_a(w)) + b)),
+        Mistake("the loop skipped the last input (off by one): range(len(inputs)) already stops at the last "
+                "index; or loop with zip(inputs, weights)", _skip_last,
+                why="range(n - 1) stops one element early."),
+        Mistake("the loop skipped the first input (off by one): Python counts from 0, so use range(len(inputs)) "
+                "or zip(inputs, weights)", _skip_first, why="range(1, n) starts at the second element."),
         Mistake("you multiplied each input by its weight but did not add the products up: use sum(...) or np.dot",
                 lambda i, w, b: _a(i) * _a(w) + b),
         Mistake("you multiplied each input by its weight but did not add the products up: use sum(...) or np.dot",
@@ -76,6 +109,12 @@ check_layer_output = Checker(
     name="layer_output",
     reference=_layer_reference,
     verified="one sample, the lesson's batch of 3, a square layer, a batch of 5 × 2 neurons",
+    section=lesson_section("02", "2. The course's layout: one column per neuron"),
+    sections={"shape": lesson_section("02", "3. A batch"),
+              "broadcast": lesson_section("02", "The shape error you will meet"),
+              "transpose": lesson_section("02", "The shape error you will meet")},
+    about="Each neuron is one column of weights: np.dot(inputs, weights) gives one output per neuron, then the "
+          "biases (one per neuron) are added to every row.",
     cases=[
         Case("batch of 3 samples, 4 inputs, 3 neurons (the lesson's numbers)", (_X_BATCH, _W_LESSON, _B_LESSON)),
         Case("batch of 5 samples, 4 inputs, 2 neurons",
@@ -98,6 +137,10 @@ check_layer_output = Checker(
         Mistake("the biases were added down a column: they are one per neuron, shape (n_neurons,), "
                 "and broadcast along each row — add them as they are", lambda x, w, b: np.dot(_a(x), _a(w)) + _a(b).reshape(-1, 1)),
         Mistake("the biases are missing: add biases after the dot product", lambda x, w, b: np.dot(_a(x), _a(w))),
+        Mistake("the biases were multiplied; they are added: np.dot(inputs, weights) + biases",
+                lambda x, w, b: np.dot(_a(x), _a(w)) * _a(b)),
+        Mistake("only the first bias was added, to every neuron: each neuron has its own bias, so add the whole "
+                "biases vector", lambda x, w, b: np.dot(_a(x), _a(w)) + _a(b)[0]),
         Mistake("a single sample (1-D inputs) must also work: looping over rows breaks when inputs is one "
                 "sample; np.dot(inputs, weights) + biases handles both", _loop_layer),
     ],
