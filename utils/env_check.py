@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import sys
 
 REQUIRED = ["numpy", "matplotlib", "nnfs", "ipywidgets", "sklearn", "tqdm", "IPython"]
 """Packages every lesson imports."""
-OPTIONAL = {"voila": "classroom slides (make slides LESSON=01)", "jupyterlab": "the JupyterLab interface"}
+OPTIONAL = {"voila": "for classroom slides: make slides LESSON=01", "jupyterlab": "for the JupyterLab interface"}
 """Packages only some uses need, with what they are for."""
 
 
 def _version(name: str) -> str | None:
+    if name in OPTIONAL:  # servers (voila, jupyterlab) take seconds to import: read their installed metadata
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            return None
     try:
         module = importlib.import_module(name)
     except ImportError:
