@@ -8,7 +8,7 @@ PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install work lab test lint notebooks slides test-browser bench clean test-kernels
+.PHONY: help install work lab test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading nbgrader test-nbgrader bench-hub
 
 help:
 	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
@@ -17,7 +17,13 @@ help:
 	@echo "make notebooks      regenerate notebooks/ from solutions/"
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
 	@echo "make test-browser   drive JupyterLab and Voila in a real Chromium (Playwright)"
+	@echo "make screenshots    every lesson's figures and widgets at 2x pixels -> screenshots/figures/"
 	@echo "make bench          benchmarks -> benchmarks/RESULTS.md (installs requirements-bench.txt)"
+	@echo "make grade SUBMISSIONS=dir REPORT=dir   grade a class (sandboxed) -> REPORT/grades.csv, REPORT/report.html"
+	@echo "make test-grading   grade a mixed class for real in the sandbox (installs bubblewrap)"
+	@echo "make nbgrader       export the course as an nbgrader course -> nbgrader-course/source/"
+	@echo "make test-nbgrader  nbgrader round trip: generate, 3 learners, autograde (own venv .venv-nbgrader)"
+	@echo "make bench-hub      10 learners run lessons 01 and 08 on a local JupyterHub -> benchmarks/hub/ (own venv .venv-hub)"
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,15 +62,28 @@ test-kernels: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m utils.build
 
-slides: $(STAMP)
-	$(BIN)/voila --template=reveal --strip_sources=True --Voila.ip=127.0.0.1 $(wildcard solutions/$(LESSON)_*.ipynb)
+# Slides work offline: reveal.js comes from npm (pinned in utils/slides/package-lock.json), installed once into
+# .venv; Voila serves it with the course's template (utils/slides/). Run `make slides` once online before class.
+$(VENV)/.installed-slides: utils/slides/package.json utils/slides/package-lock.json $(STAMP)
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	$(BIN)/python -m utils.slides --install-assets
+	touch $@
+
+slides: $(VENV)/.installed-slides
+	$(if $(wildcard solutions/$(LESSON)_*.ipynb),,$(error no lesson solutions/$(LESSON)_*.ipynb: try LESSON=01))
+	$(BIN)/python -m utils.slides --serve $(wildcard solutions/$(LESSON)_*.ipynb)
 
 $(VENV)/.installed-browser: requirements-browser.txt $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
 	touch $@
 
-test-browser: $(VENV)/.installed-browser
+# every static figure and widget image of the lessons, at 2x pixels, in one folder (ignored by git);
+# `make test-browser` adds screenshots/figures/lab_*.png: each widget with its controls in Chromium at DPR 2
+screenshots: $(STAMP)
+	$(BIN)/python -m utils.screenshots
+
+test-browser: $(VENV)/.installed-browser $(VENV)/.installed-slides
 	RUN_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -x tests/browser --durations=0
 
 $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
@@ -73,6 +92,47 @@ $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.run
+
+# Grading a class (docs/teaching.md). The sandbox is bubblewrap; without it grading still runs and the report says so.
+SUBMISSIONS ?= submissions
+REPORT      ?= report
+BWRAP_INSTALL = command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)
+grade: $(STAMP)
+	@$(BWRAP_INSTALL) || echo "warning: could not install bubblewrap (apt-get install bubblewrap): grading without a sandbox"
+	$(BIN)/python -m utils.grade $(SUBMISSIONS) --out $(REPORT)
+
+test-grading: $(STAMP)
+	$(BWRAP_INSTALL)
+	RUN_GRADING_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_grade.py
+
+NBGRADER_COURSE ?= nbgrader-course
+nbgrader: $(STAMP)
+	$(BIN)/python -m utils.nbgrader_export --out $(NBGRADER_COURSE)
+
+# nbgrader gets its own venv: its JupyterLab extensions do not belong in a learner's JupyterLab (.venv).
+NBG_VENV = .venv-nbgrader
+$(NBG_VENV)/.installed: requirements.txt requirements-grading.txt
+	test -x $(NBG_VENV)/bin/python || $(PYTHON) -m venv $(NBG_VENV)
+	$(NBG_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NBG_VENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-grading.txt
+	touch $@
+
+test-nbgrader: $(NBG_VENV)/.installed
+	PATH="$(CURDIR)/$(NBG_VENV)/bin:$$PATH" $(NBG_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_nbgrader.py
+
+# A local JupyterHub with 10 simulated learners (docs/hub.md): own venv, configurable-http-proxy from npm.
+HUB_VENV = .venv-hub
+$(HUB_VENV)/.installed: requirements.txt requirements-hub.txt benchmarks/hub/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	test -x $(HUB_VENV)/bin/python || $(PYTHON) -m venv $(HUB_VENV)
+	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_VENV)/bin/python -m pip install --quiet -r requirements.txt -r requirements-hub.txt
+	cd benchmarks/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+bench-hub: $(HUB_VENV)/.installed
+	$(HUB_VENV)/bin/python -m benchmarks.bench_hub --learners 10 --lesson 01
+	$(HUB_VENV)/bin/python -m benchmarks.bench_hub --learners 10 --lesson 08
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots

@@ -1,4 +1,4 @@
-"""Servers for the real-browser tests: JupyterLab and Voilà on 127.0.0.1, random free ports, a token,
+"""Servers for the real-browser tests: JupyterLab (and, in test_slides.py, Voilà) on 127.0.0.1, random free ports, a token,
 a throw-away copy of the course (so autosave never touches the repo), always shut down."""
 
 from __future__ import annotations
@@ -90,20 +90,6 @@ def jupyter_lab(course_copy, tmp_path_factory):
     try:
         wait_for_http(f"{server.url}/api/status?token={token}", 60, server.proc, log)
         yield server, token
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def voila_slides(course_copy, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("logs") / "voila.log"
-    server = Server([sys.executable, "-m", "voila", "solutions/01_neuron.ipynb", "--no-browser", "--template=reveal",
-                     "--Voila.ip=127.0.0.1", f"--port={port}", "--strip_sources=True"],
-                    f"http://127.0.0.1:{port}", course_copy, log)
-    try:
-        wait_for_http(server.url + "/", 60, server.proc, log)
-        yield server
     finally:
         server.stop()
 

@@ -1,5 +1,5 @@
 """The course in a real browser: JupyterLab runs a learner notebook top to bottom, a slider redraws its
-figure, the playground trains on a click; Voilà serves a lesson as slides whose widgets still work.
+figure, the playground trains on a click. (The slides are tested in test_slides.py.)
 
 Run with `make test-browser` (sets RUN_BROWSER_TESTS=1). Screenshots go to screenshots/ (ignored by git).
 Every wait is bounded.
@@ -84,9 +84,17 @@ def _act_and_see_redraw(widget, action, name: str) -> None:
     widget.screenshot(path=str(SCREENSHOTS / f"{name}_after.png"))
 
 
+def _assert_crisp(widget, what: str) -> None:
+    """The widget's figure carries >= 0.9 x (displayed width x devicePixelRatio) pixels and is not stretched."""
+    geometry = widget.locator("img").first.evaluate(
+        "img => ({natural: img.naturalWidth, css: img.getBoundingClientRect().width, dpr: window.devicePixelRatio})")
+    assert geometry["natural"] >= 0.9 * geometry["css"] * geometry["dpr"], f"{what}: blurry {geometry}"
+    assert geometry["css"] <= geometry["natural"] / geometry["dpr"] + 1, f"{what}: stretched {geometry}"
+
+
 def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
     server, token = jupyter_lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
     try:
         _open_and_run_all(page, server, token, "01_neuron.ipynb")
         _assert_no_errors(page, "01_neuron.ipynb")
@@ -96,6 +104,7 @@ def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
         explorer.wait_for(timeout=30_000)
         _act_and_see_redraw(explorer, lambda: _type_into_slider(explorer, 0, "-2.5"), "01_neuron_w1")
         assert "-2.50·" in explorer.locator(".widget-html").last.inner_text()
+        _assert_crisp(explorer, "01 neuron explorer")
     finally:
         page.screenshot(path=str(SCREENSHOTS / "01_neuron_page.png"), full_page=False)
         page.close()
@@ -103,7 +112,7 @@ def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
 
 def test_lesson_07_playground_step_changes_the_boundary(browser, jupyter_lab):
     server, token = jupyter_lab
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
     try:
         _open_and_run_all(page, server, token, "07_training.ipynb")
         _assert_no_errors(page, "07_training.ipynb")
@@ -117,29 +126,7 @@ def test_lesson_07_playground_step_changes_the_boundary(browser, jupyter_lab):
         while "epoch 10" not in readout.inner_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert "epoch 10" in readout.inner_text()
+        _assert_crisp(panel, "07 playground")
     finally:
         page.screenshot(path=str(SCREENSHOTS / "07_training_page.png"), full_page=False)
-        page.close()
-
-
-def test_voila_reveal_slides_render_and_a_slider_still_works(browser, voila_slides):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        page.goto(voila_slides.url + "/", timeout=90_000)
-        page.wait_for_selector(".reveal .slides section", timeout=90_000)
-        page.wait_for_selector(".widget-slider", state="attached", timeout=90_000)
-        n_slides = page.locator(".reveal .slides section").count()
-        assert n_slides >= 5, f"only {n_slides} slides"
-        page.screenshot(path=str(SCREENSHOTS / "voila_first_slide.png"))
-        # step through the deck (space = next slide or fragment) until the neuron explorer is on screen
-        explorer = page.locator(".widget-vbox:has(.widget-slider):has(img)").first
-        page.locator(".reveal").click()
-        for _ in range(3 * n_slides):
-            if explorer.is_visible():
-                break
-            page.keyboard.press("Space")
-            page.wait_for_timeout(150)
-        explorer.wait_for(state="visible", timeout=20_000)
-        _act_and_see_redraw(explorer, lambda: _type_into_slider(explorer, 2, "1.5"), "voila_slide_b")  # b
-    finally:
         page.close()

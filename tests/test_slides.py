@@ -1,0 +1,215 @@
+"""utils.slides: the slide-layout rule, the --apply/--check tool, and the offline Voilà template.
+
+The real deck is measured in Chromium by tests/browser/test_slides.py; these tests pin the rule itself and check
+that every lesson stores the slide types the rule gives (run `python -m utils.slides --apply solutions/*.ipynb`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import struct
+import zlib
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from utils import slides
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+TEMPLATE_DIR = slides.JUPYTER_ROOT / "voila" / "templates" / slides.TEMPLATE
+
+
+def _png(width: int, height: int) -> str:
+    """A real (tiny-data) PNG header of the given size, base64 as nbformat stores it."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+    return base64.b64encode(raw + chunk(b"IEND", b"")).decode()
+
+
+def _stream(text: str):
+    return new_output("stream", name="stdout", text=text)
+
+
+def _image(width: int, height: int, meta: dict | None = None):
+    return new_output("display_data", data={"image/png": _png(width, height), "text/plain": "<Figure>"},
+                      metadata={"image/png": meta} if meta else {})
+
+
+def _widget():
+    return new_output("execute_result", data={slides.WIDGET_MIME: {"model_id": "x", "version_major": 2,
+                                                                    "version_minor": 0}, "text/plain": "Explorer()"})
+
+
+def _code(*outputs):
+    cell = new_code_cell("pass")
+    cell.outputs = list(outputs)
+    return cell
+
+
+def _types(cells) -> list[str]:
+    return slides.layout(new_notebook(cells=cells)).slide_types
+
+
+# ------------------------------------------------------------------------------------------------ the rule
+def test_headings_start_slides_and_subslides_and_empty_code_is_skipped():
+    cells = [new_markdown_cell("# Lesson 99\n\nIntro."), _code(), new_markdown_cell("## 1. Idea\n\ntext"),
+             _code(_stream("2.3\n")), new_markdown_cell("### A detail\n\nmore"), new_markdown_cell("plain text"),
+             _code(_stream(""))]
+    assert _types(cells) == ["slide", "skip", "slide", "-", "subslide", "-", "-"]
+
+
+def test_a_subsection_shares_the_slide_of_a_bare_section_title():
+    cells = [new_markdown_cell("## 10. Common mistakes"), new_markdown_cell("### First\n\ntext"),
+             new_markdown_cell("### Second\n\ntext")]
+    assert _types(cells) == ["slide", "-", "subslide"]
+
+
+def test_the_first_visible_cell_starts_a_slide_even_without_a_heading():
+    assert _types([_code(), new_markdown_cell("Welcome"), _code(_stream("hi\n"))]) == ["skip", "slide", "-"]
+
+
+def test_notes_stay_notes_and_take_no_room():
+    notes = new_markdown_cell("what to say")
+    notes.metadata["slideshow"] = {"slide_type": "notes"}
+    assert _types([new_markdown_cell("## A"), notes, _code(_stream("x\n"))]) == ["slide", "notes", "-"]
+
+
+def test_a_cell_that_would_overflow_starts_a_subslide_and_takes_its_introduction_along():
+    tall = _image(800, 400)  # 400 px: a heading, a paragraph and two such figures cannot share a 720 px slide
+    cells = [new_markdown_cell("## Figures"), _code(tall), new_markdown_cell("The next figure shows the loss."),
+             _code(_image(800, 400))]
+    result = slides.layout(new_notebook(cells=cells))
+    assert result.slide_types == ["slide", "-", "subslide", "-"]  # the sentence moved with its figure
+    assert all(h <= slides.BUDGET_PX for h in result.slide_heights)
+
+
+def test_without_an_introduction_the_overflowing_cell_itself_starts_the_subslide():
+    cells = [new_markdown_cell("## Figures"), _code(_image(800, 400)), _code(_image(800, 400))]
+    assert _types(cells) == ["slide", "-", "subslide"]
+
+
+def test_widgets_get_room_for_their_compact_layout():
+    cells = [new_markdown_cell("## Explore\n\nMove the sliders."), _code(_widget()), _code(_widget())]
+    assert _types(cells) == ["slide", "-", "subslide"]
+    assert slides.output_height(_widget()) >= slides.WIDGET_PX
+
+
+def test_a_cell_taller_than_a_slide_is_reported():
+    result = slides.layout(new_notebook(cells=[new_markdown_cell("## Long"), _code(_stream("line\n" * 60))]))
+    assert len(result.warnings) == 1 and "cell 1" in result.warnings[0] and "split the cell" in result.warnings[0]
+
+
+# ----------------------------------------------------------------------------------------- height estimates
+def test_image_height_uses_the_display_size_and_the_slide_cap():
+    small = slides.output_height(_image(1656, 597, {"width": 828, "height": 298}))  # 2x pixels, shown at half
+    assert 298 <= small <= 298 + 20
+    assert slides.output_height(_image(800, 2000)) <= slides.FIGURE_MAX_PX + 20  # capped like the slide CSS
+
+
+def test_progress_bars_count_once_and_streams_merge():
+    bar = [_stream(f"\rtraining: {p}%|###| {p}/100") for p in (0, 50, 100)] + [_stream("\ntrained\n")]
+    merged = slides.merged_streams(bar)
+    assert len(merged) == 1
+    assert slides.cell_height(_code(*bar)) < slides.cell_height(_code(_stream("a\nb\nc\nd\n")))
+
+
+def test_text_height_grows_with_wrapped_lines_headings_and_formulas():
+    one = slides.markdown_height("A short line.")
+    assert one == slides.LINE_PX
+    assert slides.markdown_height("word " * 200) > 5 * slides.LINE_PX
+    assert slides.markdown_height("## Title") == slides.HEADING_PX[2]
+    assert slides.markdown_height("text\n\n$$x = 1$$\n\nmore") > 2 * slides.LINE_PX + slides.MATH_ROW_PX
+    assert slides.markdown_height("- a\n- b\n- c") == 3 * (slides.LINE_PX + 3)
+
+
+# ----------------------------------------------------------------------------------------- split / apply
+def test_apply_splits_a_cell_at_an_inner_heading_keeping_ids_unique():
+    cell = new_markdown_cell("Done with part 1.\n\n## 2. Next part\n\nIts text.\n\n```\n# not a heading\n```")
+    cell.id = "07-04"
+    nb = new_notebook(cells=[new_markdown_cell("## 1. First"), cell])
+    nb.cells[0].id = "07-03"
+    assert slides.inner_headings(cell) == [2]
+    changed, result = slides.apply_layout(nb)
+    assert [c.id for c in nb.cells] == ["07-03", "07-04", "07-04b"]
+    assert nb.cells[1].source == "Done with part 1."
+    assert nb.cells[2].source.startswith("## 2. Next part") and "# not a heading" in nb.cells[2].source
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == ["slide", "-", "slide"]
+    assert slides.differences(nb) == []
+    assert slides.apply_layout(nb)[0] == 0  # idempotent
+    nbformat.validate(nb)
+
+
+def test_check_and_apply_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "99_demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# Demo"), _code(), _code(_stream("1\n"))]), path)
+    assert slides.main(["--check", str(path)]) == 1
+    assert "--apply" in capsys.readouterr().out
+    assert slides.main(["--apply", str(path)]) == 0
+    assert slides.main(["--check", str(path)]) == 0
+    assert "follow the rule" in capsys.readouterr().out
+    assert slides.stored_slide_types(nbformat.read(path, as_version=4)) == ["slide", "skip", "-"]
+
+
+def test_command_line_errors_are_clear(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        slides.main(["--check", str(tmp_path / "missing.ipynb")])
+    assert "no such notebook" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        slides.main(["--serve", str(ROOT / "solutions" / "01_neuron.ipynb"), str(ROOT / "solutions" / "07_training.ipynb")])
+    assert "one notebook" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_lesson_stores_the_slide_types_of_the_rule(path):
+    nb = nbformat.read(path, as_version=4)
+    diffs = slides.differences(nb)
+    assert not diffs, (f"{path.name}: slide types differ from the rule; run `python -m utils.slides --apply "
+                       f"solutions/{path.name}` (then `make notebooks`):\n" + "\n".join(diffs[:10]))
+
+
+# ------------------------------------------------------------------------------ the offline deck (template)
+def test_template_and_assets_name_no_other_host():
+    files = [p for p in TEMPLATE_DIR.rglob("*") if p.is_file() and "node_modules" not in p.parts]
+    assert {p.name for p in files} >= {"conf.json", "index.html.j2", "nn-slides.css", "nn-slides.js"}
+    for path in files:
+        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", path.read_text()), f"{path} names a host"
+    conf = json.loads((TEMPLATE_DIR / "conf.json").read_text())
+    assert conf["base_template"] == "reveal"
+    assert conf["traitlet_configuration"]["resources"]["reveal"]["width"] == slides.SLIDE_W
+    assert conf["traitlet_configuration"]["resources"]["reveal"]["height"] == slides.SLIDE_H
+
+
+def test_reveal_is_pinned_exactly_by_the_npm_lock_file():
+    package = json.loads((slides.HERE / "package.json").read_text())
+    lock = json.loads((slides.HERE / "package-lock.json").read_text())
+    version = package["dependencies"]["reveal.js"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pin reveal.js to one version"
+    assert lock["packages"]["node_modules/reveal.js"]["version"] == version
+    assert lock["packages"]["node_modules/reveal.js"]["integrity"].startswith("sha512-")
+
+
+def test_voila_command_serves_the_course_template_on_localhost(tmp_path):
+    reveal = slides.reveal_dir(tmp_path) / "dist"
+    reveal.mkdir(parents=True)
+    (reveal / "reveal.js").write_text("")
+    argv, env = slides.voila_command("solutions/01_neuron.ipynb", port=8999, prefix=tmp_path)
+    assert argv[1:4] == ["-m", "voila", "solutions/01_neuron.ipynb"]
+    assert "--template=nn-slides" in argv and "--Voila.ip=127.0.0.1" in argv and "--port=8999" in argv
+    assert "--strip_sources=True" in argv and "--no-browser" in argv
+    assert env["JUPYTER_PATH"].split(":")[0] == str(slides.JUPYTER_ROOT)
+    assert env["TQDM_DISABLE"] == "1"
+
+
+def test_missing_assets_and_missing_npm_say_what_to_do(tmp_path, monkeypatch):
+    with pytest.raises(SystemExit, match="--install-assets"):
+        slides.voila_command("x.ipynb", prefix=tmp_path)
+    monkeypatch.setattr(slides.shutil, "which", lambda _name: None)
+    with pytest.raises(SystemExit, match="npm not found"):
+        slides.install_assets(tmp_path)

@@ -1,0 +1,5 @@
+import sys
+
+from utils.slides import main
+
+sys.exit(main())
