@@ -117,3 +117,134 @@ def test_bad_arguments_raise_clear_errors():
         W.neuron_explorer(activation="swish")
     with pytest.raises(ValueError, match="activation must be one of"):
         W.activation_explorer("swish")
+
+
+# ------------------------------------------------------------------------------ crisp, layered, colour-blind safe
+def _png_size(data: bytes) -> tuple[int, int]:
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _small_digit_browser():
+    from utils.data import digits
+    from utils.model import make_mlp
+
+    X, y = digits()
+    return W.digit_browser(make_mlp([64, 10], rng=np.random.default_rng(0)), X[:20] / 16, y[:20])
+
+
+@pytest.mark.parametrize("name", list(W.FACTORIES))
+def test_every_widget_is_crisp_legible_and_fully_labelled(name):
+    import matplotlib.text
+
+    explorer = W.FACTORIES[name]() if name != "digit_browser" else _small_digit_browser()
+    # 2 image pixels per CSS pixel, shown at its natural CSS width (shrinks to fit, never stretches)
+    width, height = _png_size(bytes(explorer.image.value))
+    css_width = float(explorer.image.layout.width.removesuffix("px"))
+    assert width >= 2 * 0.9 * css_width and abs(width / 2 - css_width) <= 1, (width, css_width)
+    assert explorer.image.layout.max_width == "100%" and explorer.image.layout.height == "auto"
+    assert (width, height) == explorer.fig.canvas.get_width_height()
+    assert explorer.fig.dpi == W.CSS_DPI * W.PIXEL_RATIO
+    # every text in the figure is at least 10 pt
+    sizes = [t.get_fontsize() for t in explorer.fig.findobj(matplotlib.text.Text) if t.get_text().strip()]
+    assert sizes and min(sizes) >= 10, (name, min(sizes))
+    # no control label cut short ("activat…"): labels take the width they need
+    for control in explorer.controls.values():
+        if getattr(control, "description", ""):
+            assert control.style.description_width == "initial", (name, control.description)
+    # CSS hooks the slides rely on
+    assert "nn-explorer" in explorer._dom_classes and "nn-figure" in explorer.image._dom_classes
+    assert "nn-readout" in explorer.readout._dom_classes and "nn-controls" in explorer.children[0]._dom_classes
+
+
+def _pixel(explorer, x, y) -> np.ndarray:
+    """RGB of the rendered frame at data coordinates (x, y) of the first axes."""
+    ax = explorer.fig.axes[0]
+    px, py = ax.transData.transform((x, y))
+    buffer = np.asarray(explorer.fig.canvas.buffer_rgba())
+    return buffer[buffer.shape[0] - int(round(py)), int(round(px)), :3].astype(int)
+
+
+def test_data_points_are_drawn_above_the_heatmap():
+    from utils.data import spiral
+    from utils.plots import CLASS_COLORS
+
+    X, y = spiral(samples=100, classes=3, seed=0)
+    explorer = W.neuron_explorer(w1=2.0, w2=1.0, activation="relu", data_xy=(X, y))
+    explorer.controls["b"].value = 2.5  # a strongly coloured heatmap everywhere
+    # the centre of a point (marker size 16 pt²: ~4 px radius at 200 dpi) shows the class colour, not the heatmap
+    i = int(np.argmax(np.linalg.norm(X, axis=1)))
+    expected = np.array([int(CLASS_COLORS[y[i]][k:k + 2], 16) for k in (1, 3, 5)])
+    assert np.abs(_pixel(explorer, *X[i]) - expected).max() <= 12
+    # the w·x + b = 0 legend is visible (in the figure, not hidden under the heatmap)
+    assert explorer.fig.axes[0].get_legend() is not None
+
+
+def test_decision_regions_are_opaque_tints_under_edged_points():
+    from utils.plots import CLASS_COLORS, POINT_EDGE
+
+    explorer = W.overfitting_explorer()
+    explorer.controls["hidden"].value = 16
+    train_points = explorer.foreground[0]
+    assert train_points.get_edgecolor()[0][:3].tolist() == [float(POINT_EDGE)] * 3
+    ax = explorer.fig.axes[0]
+    # every pixel of the boundary layer is a light tint of a class colour (no alpha blending with the points)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    corner = _pixel(explorer, x0 + 0.02 * (x1 - x0), y0 + 0.02 * (y1 - y0))
+    tints = [255 - 0.3 * (255 - np.array([int(c[k:k + 2], 16) for k in (1, 3, 5)])) for c in CLASS_COLORS[:2]]
+    assert min(np.abs(corner - t).max() for t in tints) <= 3
+
+
+def test_class_palette_is_okabe_ito_with_a_marker_per_class():
+    from utils.plots import CLASS_COLORS, CLASS_MARKERS
+
+    assert CLASS_COLORS[:8] == ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+                                "#000000"]
+    assert len(set(CLASS_MARKERS)) == len(CLASS_MARKERS) == len(CLASS_COLORS) == 10
+
+
+def test_titles_set_by_an_update_are_inside_the_picture():
+    for name in ["activation_explorer", "learning_rate_explorer", "overfitting_explorer", "loss_surface_explorer"]:
+        explorer = W.FACTORIES[name]()
+        renderer = explorer.fig.canvas.get_renderer()
+        for ax in explorer.fig.axes:
+            for title in (ax.title, ax._left_title):
+                if title.get_text().strip():
+                    box = title.get_window_extent(renderer)
+                    assert box.y1 <= explorer.fig.bbox.y1 and box.x0 >= 0, (name, title.get_text())
+    digits = _small_digit_browser()
+    box = digits.fig.axes[0].title.get_window_extent(digits.fig.canvas.get_renderer())
+    assert box.y1 <= digits.fig.bbox.y1
+
+
+def test_png_encoder_writes_the_exact_pixels():
+    import io
+
+    import PIL.Image
+
+    explorer = W.playground()
+    canvas = explorer.fig.canvas
+    for bands in (1, 2, 5):
+        picture = PIL.Image.open(io.BytesIO(W.encode_png(canvas, bands=bands)))
+        picture.load()
+        assert picture.mode == "RGB"
+        assert np.array_equal(np.asarray(picture), np.asarray(canvas.buffer_rgba())[..., :3])
+
+
+def test_refresh_timings_are_recorded():
+    explorer = W.hello_slider()
+    explorer.controls["frequency"].value = 2.0
+    assert len(explorer.timings_ms) == 2 and len(explorer.timings_detail) == 2
+    assert all(len(split) == 3 for split in explorer.timings_detail)
+
+
+def test_digit_browser_draws_the_given_pictures():
+    from utils.data import digits
+    from utils.model import make_mlp
+
+    X, y = digits()
+    scaled = (X[:20] - X[:20].mean(axis=0)) / (X[:20].std(axis=0) + 1)
+    browser = W.digit_browser(make_mlp([64, 10], rng=np.random.default_rng(0)), scaled, y[:20], pictures=X[:20])
+    assert np.array_equal(browser.animated[0].get_array(), X[0].reshape(8, 8)[::-1])
+    with pytest.raises(ValueError, match="pictures must be"):
+        W.digit_browser(make_mlp([64, 10], rng=np.random.default_rng(0)), scaled, y[:20], pictures=X[:5])

@@ -3,24 +3,121 @@
 Every function returns a ``matplotlib.figure.Figure`` that is already closed in pyplot: the notebook
 shows the returned figure exactly once, and nothing accumulates in memory over a long session.
 Pass ``ax=`` where offered to draw into your own axes instead (then the function returns that figure).
+
+Importing this module applies the course style (``COURSE_STYLE``: 10 pt text, a colour-blind-safe
+Okabe–Ito colour cycle, white figure background so figures stay readable in a dark JupyterLab theme) and,
+inside Jupyter, shows inline figures as "retina" PNGs: twice the pixels, displayed at their natural size,
+so they are sharp on a HiDPI screen. No notebook cell has to configure anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
+from cycler import cycler
+from matplotlib.colors import ListedColormap, to_rgb
 
-CLASS_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                "#bcbd22", "#17becf"]
-"""One colour per class, shared by every scatter, boundary and confusion plot in the course."""
+CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+                "#999999", "#882255"]
+"""One colour per class, shared by every scatter, boundary and confusion plot in the course: the Okabe–Ito
+palette (blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black), safe for the common
+kinds of colour blindness, then grey and wine for classes 8 and 9."""
+
+CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
+"""One marker shape per class, so classes differ by shape as well as colour (and in greyscale print)."""
+
+POINT_EDGE = "0.15"
+"""Edge colour of data points: keeps them distinct from a decision-boundary background of their own colour."""
+
+COURSE_STYLE = {
+    "figure.dpi": 100,            # 1 inch = 100 CSS pixels on screen; retina PNGs carry 200 pixels per inch
+    "savefig.dpi": 200,
+    "figure.facecolor": "white",  # never transparent: a dark JupyterLab theme must not show through
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "axes.facecolor": "white",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.framealpha": 0.9,
+    "figure.titlesize": 12,
+    "axes.prop_cycle": cycler(color=CLASS_COLORS[:6] + ["#000000"]),
+}
+"""The rcParams every course figure is drawn with (applied when ``utils.plots`` is imported)."""
+
+
+def use_course_style() -> None:
+    """Apply ``COURSE_STYLE`` to matplotlib and, in Jupyter, show inline figures at 2× pixels (retina)."""
+    matplotlib.rcParams.update(COURSE_STYLE)
+    enable_retina_figures()
+
+
+def enable_retina_figures() -> bool:
+    """Inside an IPython kernel using the inline backend, show figures as PNGs with twice the pixels of their
+    displayed size (``set_matplotlib_formats("retina")``). Returns True when it did. Outside Jupyter: nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    backend = str(matplotlib.get_backend(auto_select=False) or "")
+    if "inline" not in backend:
+        return False
+    # importing the backend module first registers its own (1x png) formatter, which we then replace
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")
+    return True
 
 
 def class_cmap(n_classes: int) -> ListedColormap:
     """A colormap with one course colour per class (0 .. n_classes - 1)."""
-    return ListedColormap(CLASS_COLORS[:n_classes])
+    return ListedColormap([CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(n_classes)])
+
+
+def tint(color, amount: float = 0.3) -> tuple[float, float, float]:
+    """``color`` mixed with white (``amount`` of the colour): an opaque light version for backgrounds."""
+    rgb = np.array(to_rgb(color))
+    return tuple(1 - amount * (1 - rgb))
+
+
+def class_background_cmap(n_classes: int, amount: float = 0.3) -> ListedColormap:
+    """Light, opaque versions of the class colours, for decision-boundary regions (points stay readable on top)."""
+    return ListedColormap([tint(CLASS_COLORS[i % len(CLASS_COLORS)], amount) for i in range(n_classes)])
+
+
+def class_scatter(ax, X, y, size: float = 18, label: bool = True, **kw) -> list:
+    """Scatter ``X`` ``(n, 2)`` coloured *and* shaped by class ``y`` ``(n,)``, points edged in dark grey.
+    Returns one PathCollection per class (in class order)."""
+    X, y = np.asarray(X), np.asarray(y)
+    style = {"s": size, "edgecolors": POINT_EDGE, "linewidths": 0.5, "zorder": 3} | kw
+    out = []
+    for c in np.unique(y):
+        c = int(c)
+        out.append(ax.scatter(*X[y == c].T, color=CLASS_COLORS[c % len(CLASS_COLORS)],
+                              marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], label=f"class {c}" if label else None,
+                              **style))
+    return out
+
+
+def plain_log_ticks(axis) -> None:
+    """Label a log axis with plain numbers (0.2, 1, 30) instead of 2×10⁻¹: easier to read for a learner."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    def minor(v, _pos):
+        lead = round(v / 10 ** np.floor(np.log10(v))) if v > 0 else 0
+        return f"{v:g}" if lead in (2, 5) else ""
+
+    axis.set_minor_formatter(FuncFormatter(minor))
 
 
 def _figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None, **kw):
@@ -32,19 +129,22 @@ def _figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = N
 
 # ------------------------------------------------------------------------------ data and boundaries
 def plot_data(X, y, ax=None, title: str | None = None):
-    """Scatter a 2-D dataset coloured by class. X ``(n_samples, 2)``, y labels ``(n_samples,)``."""
+    """Scatter a 2-D dataset, each class with its own colour and marker. X ``(n_samples, 2)``, y ``(n_samples,)``."""
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_data: expected X of shape (n_samples, 2), got {X.shape}")
-    fig, ax = _figure() if ax is None else (ax.figure, ax)
-    for c in np.unique(y):
-        ax.scatter(*X[y == c].T, s=12, color=CLASS_COLORS[int(c) % 10], label=f"class {int(c)}", edgecolor="none")
+    fig, ax = _figure(size=(5.2, 4.0)) if ax is None else (ax.figure, ax)
+    class_scatter(ax, X, y, size=14 if len(X) > 200 else 20)
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_aspect("equal", adjustable="datalim")
-    ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
+    n_classes = len(np.unique(y))
+    # the legend sits outside the data, right of the axes, so it never hides a point
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, handletextpad=0.3,
+              markerscale=1.3, ncol=1 if n_classes <= 8 else 2)
     if title:
         ax.set_title(title)
+    fig.tight_layout()
     return fig
 
 
@@ -57,7 +157,7 @@ def grid_over(X, resolution: int = 150, margin: float = 0.25) -> tuple[np.ndarra
 
 
 def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 150, title: str | None = None):
-    """Colour the plane by the class ``predict`` gives each point, with the data on top.
+    """Colour the plane by the class ``predict`` gives each point (light, opaque tints), with the data on top.
 
     predict: points ``(n, 2)`` -> labels ``(n,)`` (e.g. ``model.predict``); X ``(n_samples, 2)``; y ``(n_samples,)``.
     """
@@ -65,26 +165,39 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 1
     n_classes = int(y.max()) + 1
     xx, yy, points = grid_over(X, resolution)
     labels = np.asarray(predict(points)).reshape(xx.shape)
-    fig, ax = _figure() if ax is None else (ax.figure, ax)
-    ax.imshow(labels, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()), cmap=class_cmap(n_classes),
-              vmin=-0.5, vmax=n_classes - 0.5, alpha=0.3, aspect="auto", interpolation="nearest")
+    fig, ax = _figure(size=(5.2, 4.0)) if ax is None else (ax.figure, ax)
+    ax.imshow(labels, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()),
+              cmap=class_background_cmap(n_classes), vmin=-0.5, vmax=n_classes - 0.5, aspect="auto",
+              interpolation="nearest", zorder=0)
     plot_data(X, y, ax=ax, title=title)
+    ax.set(xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
+    ax.set_aspect("equal", adjustable="box")
+    fig.tight_layout()
     return fig
 
 
-def plot_history(history, title: str | None = None):
-    """Loss and accuracy per epoch from a ``utils.model.History`` (validation curves too, if recorded)."""
+def plot_history(history, title: str | None = None, n_classes: int | None = None, val_label: str = "validation"):
+    """Loss and accuracy per epoch from a ``utils.model.History`` (validation curves too, if recorded, named
+    ``val_label`` in the legend).
+
+    n_classes: if given, a dotted line marks the loss of guessing uniformly, log(n_classes); it is named in the
+    legend (never written over the curve).
+    """
     fig, (ax_loss, ax_acc) = _figure(ncols=2, size=(8.4, 3.0))
     epochs = np.arange(1, len(history.loss) + 1)
     ax_loss.plot(epochs, history.loss, label="train")
     ax_acc.plot(epochs, history.accuracy, label="train")
     if history.val_loss:
-        ax_loss.plot(epochs, history.val_loss, label="test")
-        ax_acc.plot(epochs, history.val_accuracy, label="test")
+        ax_loss.plot(epochs, history.val_loss, "--", label=val_label)
+        ax_acc.plot(epochs, history.val_accuracy, "--", label=val_label)
+    if n_classes:
+        ax_loss.axhline(np.log(n_classes), color="0.45", lw=1, ls=":", label=f"guessing (log {n_classes})")
     ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02), title="accuracy")
+    plain_log_ticks(ax_loss.yaxis)
+    ax_loss.legend(loc="best")
+    ax_acc.legend(loc="lower right")
     for ax in (ax_loss, ax_acc):
-        ax.legend(fontsize=8)
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
@@ -95,30 +208,61 @@ def plot_history(history, title: str | None = None):
 def plot_losses(curves: dict[str, Sequence[float]], title: str = "loss per epoch", logy: bool = True):
     """Several loss curves on one axis: ``{"SGD": losses, "Adam": losses}``."""
     fig, ax = _figure(size=(5.5, 3.2))
-    for name, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, label=name)
+    for (name, values), style in zip(curves.items(), _LINESTYLES * 3, strict=False):
+        ax.plot(np.arange(1, len(values) + 1), values, ls=style, label=name)
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if logy:
         ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()
+    fig.tight_layout()
     return fig
+
+
+_LINESTYLES = ["-", "--", "-.", (0, (1, 1.5)), (0, (5, 1.5, 1, 1.5, 1, 1.5))]
 
 
 # ------------------------------------------------------------------------------ functions and curves
 def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, ylim=None):
-    """Plot several ``y = f(x)`` curves sampled at ``xs`` ``(n,)`` on one axis."""
+    """Plot several ``y = f(x)`` curves sampled at ``xs`` ``(n,)`` on one axis.
+
+    Where a curve runs on top of an earlier one (ReLU and leaky ReLU for z > 0, step and ReLU for z < 0) it is
+    drawn dashed and thinner, so the earlier curve still shows through and beside it.
+    """
     fig, ax = _figure(size=(4.5, 3.2)) if ax is None else (ax.figure, ax)
-    for name, ys in curves.items():
-        ax.plot(xs, ys, label=name)
-    ax.axhline(0, color="k", lw=0.5)
-    ax.axvline(0, color="k", lw=0.5)
+    xs = np.asarray(xs)
+    drawn: list[np.ndarray] = []
+    n = len(curves)
+    for i, (name, ys) in enumerate(curves.items()):
+        ys = np.asarray(ys, dtype=float)
+        width = 1.8 + 0.35 * (n - 1 - i)  # earlier curves wider: they frame the later ones
+        if any(_runs_along(ys, other, xs) for other in drawn):
+            ax.plot(xs, ys, label=name, lw=min(width, 1.5), ls=(0, (3, 2)), zorder=3 + i)
+        else:
+            ax.plot(xs, ys, label=name, lw=width, zorder=2 + i)
+        drawn.append(ys)
+    ax.axhline(0, color="k", lw=0.5, zorder=1)
+    ax.axvline(0, color="k", lw=0.5, zorder=1)
     ax.set(title=title, xlabel="z")
     if ylim:
         ax.set_ylim(*ylim)
-    ax.legend(fontsize=8)
+    ax.legend(loc="best")
     ax.grid(alpha=0.3)
+    fig.tight_layout()
     return fig
+
+
+def _runs_along(ys: np.ndarray, other: np.ndarray, xs: np.ndarray) -> bool:
+    """True if ``ys`` lies on ``other`` along a sloped stretch (> 10% of the points): drawn on top, it would hide
+    it. Shared flat stretches (both 0, both 1) do not count: two flat lines of different widths stay visible."""
+    finite = np.isfinite(ys) & np.isfinite(other)
+    if finite.sum() < 3:
+        return False
+    span = float(np.ptp(ys[finite])) or 1.0
+    same = finite & np.isclose(ys, other, atol=1e-3 * span, rtol=0)
+    sloped = np.abs(np.gradient(ys, xs)) > 1e-3
+    return bool(np.mean(same & sloped) > 0.1)
 
 
 def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "relu"), z_range: float = 6.0):
@@ -131,9 +275,9 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
         layer = activations.ACTIVATIONS[name]()
         out = layer.forward(z.reshape(1, -1)).ravel()
         slope = layer.backward(np.ones((1, z.size))).ravel()
-        axes[0, col].plot(z, out, color="C0")
+        axes[0, col].plot(z, out, color="C0", lw=2)
         axes[0, col].set_title(name)
-        axes[1, col].plot(z, slope, color="C3")
+        axes[1, col].plot(z, slope, color="C3", lw=2)
         axes[1, col].fill_between(z, 0, slope, where=slope < 0.05, color="C3", alpha=0.15)
         axes[1, col].set_xlabel("z")
         for ax in axes[:, col]:
@@ -146,52 +290,79 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
 
 def plot_fit(x, y, predictions: dict[str, np.ndarray], title: str = ""):
     """Regression data ``x, y`` ``(n,)`` as dots and each model's predictions ``(n,)`` as a line."""
-    fig, ax = _figure(size=(5.0, 3.2))
-    ax.scatter(np.ravel(x), np.ravel(y), s=4, color="0.6", label="data")
+    fig, ax = _figure(size=(6.4, 3.2))
+    ax.scatter(np.ravel(x), np.ravel(y), s=8, color="0.55", label="data", zorder=2)
     order = np.argsort(np.ravel(x))
-    for name, pred in predictions.items():
-        ax.plot(np.ravel(x)[order], np.ravel(pred)[order], lw=2, label=name)
+    for (name, pred), style in zip(predictions.items(), _LINESTYLES * 3, strict=False):
+        ax.plot(np.ravel(x)[order], np.ravel(pred)[order], lw=2.2, ls=style, label=name, zorder=3)
     ax.set(title=title, xlabel="x", ylabel="y")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the data, never over it
+    fig.tight_layout()
     return fig
+
+
+def _guide(ax, h, err, power: int, color, label: str) -> None:
+    """A straight line of slope ``power`` on log-log axes, laid along the truncation branch of ``err``: anchored
+    at the largest h (where truncation error dominates) and drawn only down to the h of smallest error."""
+    h, err = np.asarray(h, dtype=float), np.asarray(err, dtype=float)
+    ok = np.isfinite(err) & (err > 0)
+    if ok.sum() < 2:
+        return
+    h, err = h[ok], err[ok]
+    order = np.argsort(h)[::-1]  # from big h to small h
+    h, err = h[order], err[order]
+    best = int(np.argmin(err))
+    if best < 1:
+        return
+    # anchor a little inside the branch (the largest h can carry higher-order terms): geometric middle of its top decade
+    top = h[: best + 1]
+    anchor = int(np.argmin(np.abs(np.log10(top) - (np.log10(top[0]) - 0.5)))) if len(top) > 2 else 0
+    scale = err[anchor] / h[anchor] ** power
+    hs = np.geomspace(h[0], h[best], 50)
+    ax.loglog(hs, scale * hs ** power, color=color, lw=7, alpha=0.22, solid_capstyle="butt", label=label, zorder=1)
 
 
 def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs step size h"):
     """Log-log plot of derivative errors from ``utils.gradients.finite_difference_errors``.
 
     table: ``{"h": (k,), "forward": (k,), "central": (k,), "eps": machine epsilon, "label": str}`` (or a
-    list of such tables, e.g. float64 and float32). Reference slopes h and h² and the round-off line eps/h
-    are drawn for the first table.
+    list of such tables, e.g. float64 and float32). For the first table, wide pale bands of slope 1 (∝ h) and
+    slope 2 (∝ h²) lie along the truncation branch of the forward and central errors (large h), and the
+    round-off line eps/h shows where small h goes wrong.
     """
     tables = table if isinstance(table, list) else [table]
-    fig, ax = _figure(size=(6.0, 4.0))
+    fig, ax = _figure(size=(7.6, 4.2))
     styles = ["-", "--"]
-    for i, t in enumerate(tables):
-        ax.loglog(t["h"], t["forward"], styles[i % 2], color="C0", label=f"forward ({t['label']})")
-        ax.loglog(t["h"], t["central"], styles[i % 2], color="C1", label=f"central ({t['label']})")
     t = tables[0]
-    h = t["h"]
-    scale_f = t["forward"][0] / h[0]
-    scale_c = t["central"][0] / h[0] ** 2
-    ax.loglog(h, scale_f * h, ":", color="C0", lw=1, label="slope 1 (∝ h)")
-    ax.loglog(h, scale_c * h ** 2, ":", color="C1", lw=1, label="slope 2 (∝ h²)")
-    ax.loglog(h, t["eps"] / h, ":", color="k", lw=1, label="round-off ≈ eps / h")
-    ax.set(xlabel="h", ylabel="|error|", title=title, ylim=(1e-17, 1e1))
+    _guide(ax, t["h"], t["forward"], 1, "C0", "slope 1 (∝ h)")
+    _guide(ax, t["h"], t["central"], 2, "C3", "slope 2 (∝ h²)")
+    for i, tab in enumerate(tables):
+        ax.loglog(tab["h"], tab["forward"], styles[i % 2], color="C0", lw=1.6, label=f"forward ({tab['label']})",
+                  zorder=3)
+        ax.loglog(tab["h"], tab["central"], styles[i % 2], color="C3", lw=1.6, label=f"central ({tab['label']})",
+                  zorder=3)
+    h = np.asarray(t["h"], dtype=float)
+    roundoff = t["eps"] / h
+    keep = roundoff <= 10
+    ax.loglog(h[keep], roundoff[keep], ":", color="k", lw=1.2, label="round-off ≈ eps / h", zorder=2)
+    ax.set(xlabel="h (big on the left, small on the right)", ylabel="|error|", title=title, ylim=(1e-17, 1e1))
     ax.invert_xaxis()
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    fig.tight_layout()
     return fig
 
 
 def plot_cost(n_params: Sequence[int], series: dict[str, Sequence[float]], ylabel: str = "seconds per gradient",
               title: str = ""):
-    """Log-log cost vs number of parameters, one line per method."""
+    """Log-log cost vs number of parameters, one line per method (each with its own marker)."""
     fig, ax = _figure(size=(5.2, 3.4))
-    for name, values in series.items():
-        ax.loglog(n_params, values, "o-", label=name)
+    for i, (name, values) in enumerate(series.items()):
+        ax.loglog(n_params, values, marker=CLASS_MARKERS[i % len(CLASS_MARKERS)], ls=_LINESTYLES[i % 2], label=name)
     ax.set(xlabel="number of parameters", ylabel=ylabel, title=title)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8)
+    ax.legend()
+    fig.tight_layout()
     return fig
 
 
@@ -199,23 +370,32 @@ def plot_clipping(eps: float = 1e-7):
     """-log(p) near p = 0, with and without clipping to ``[eps, 1 - eps]``."""
     p = np.logspace(-12, 0, 400)
     fig, ax = _figure(size=(5.0, 3.2))
-    ax.semilogx(p, -np.log(p), label="-log(p)")
-    ax.semilogx(p, -np.log(np.clip(p, eps, 1 - eps)), "--", label=f"-log(clip(p, {eps:g}, 1-{eps:g}))")
+    ax.semilogx(p, -np.log(p), lw=2.6, label="−log(p)")
+    ax.semilogx(p, -np.log(np.clip(p, eps, 1 - eps)), ls=(0, (3.5, 2.5)), lw=2, label=f"−log(clip(p, {eps:g}, 1−{eps:g}))")
     ax.axvline(eps, color="0.5", lw=0.8)
     ax.set(xlabel="predicted probability of the true class p", ylabel="loss", title="clipping caps the loss")
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
+    fig.tight_layout()
     return fig
 
 
 # ------------------------------------------------------------------------------ computation graph
-def draw_computation_graph(x, w, b, dout: float = 1.0):
-    """The graph of one ReLU neuron, ``relu(sum_i x_i w_i + b)``, with forward values (black, above each
-    edge) and backward gradients (red, below), computed here by the chain rule.
+def _num(v: float) -> str:
+    text = f"{float(v):g}"
+    return "0" if text == "-0" else text.replace("-", "−")
+
+
+def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
+    """The graph of one ReLU neuron, ``relu(sum_i x_i w_i + b)``, with forward values (black, on one side of
+    each edge) and, if ``gradients``, backward gradients ∂out/∂· (red, on the other side), computed here by the
+    chain rule. ``gradients=False`` draws the forward pass only.
 
     x, w: ``(n_inputs,)`` (drawn for up to 4 inputs); b a number; dout the gradient arriving at the output.
     """
-    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    x, w = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(w, dtype=float))
+    if x.shape != w.shape or x.ndim != 1:
+        raise ValueError(f"draw_computation_graph: x and w must be 1-D of the same length, got {x.shape} and {w.shape}")
     products = x * w
     z = products.sum() + b
     out = max(z, 0.0)
@@ -226,36 +406,58 @@ def draw_computation_graph(x, w, b, dout: float = 1.0):
     n = len(x)
     fig, ax = _figure(size=(8.5, 1.2 + 1.1 * n))
     ax.set_axis_off()
-    ys = np.linspace(n - 1, 0, n) * 1.4
-    y_mid = ys.mean()
+    gap = 1.8  # vertical distance between two inputs' rows
+    ys = np.linspace(n - 1, 0, n) * gap
+    y_mid = float(ys.mean())
+    x_mul, x_add, x_relu, x_out = 1.9, 4.0, 5.6, 7.1
+    y_bias = ys[-1] - 1.5
+    ax.set_xlim(-0.5, 7.6)
+    ax.set_ylim(y_bias - 0.45, ys[0] + 0.9)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
+    to_px = ax.transData
 
     def node(xy, text, color="#e8f0fe"):
-        ax.annotate(text, xy, ha="center", va="center", fontsize=10,
+        ax.annotate(text, xy, ha="center", va="center", fontsize=11, zorder=4,
                     bbox={"boxstyle": "round,pad=0.35", "fc": color, "ec": "0.3"})
 
-    def edge(a, b_, value, grad):
-        ax.annotate("", b_, a, arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 14, "shrinkB": 14})
-        mx, my = (a[0] + b_[0]) / 2, (a[1] + b_[1]) / 2
-        ax.text(mx, my + 0.18, f"{value:g}", ha="center", fontsize=9)
-        ax.text(mx, my - 0.32, f"{grad:g}", ha="center", fontsize=9, color="C3")
+    def label(xy, offset, text, color):
+        ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha="center", va="center", fontsize=10,
+                    color=color, zorder=5, bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none"})
+
+    def edge(a, b_, value, grad, where: float = 0.45):
+        """Arrow a -> b_; the value on the upper side of the edge, the gradient on the lower side, both pushed
+        out perpendicular to the edge (in screen space) so they never sit on the line or on each other."""
+        ax.annotate("", b_, a, arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 16, "shrinkB": 16,
+                                           "lw": 1.2})
+        pa, pb = to_px.transform(a), to_px.transform(b_)
+        d = (pb - pa) / np.linalg.norm(pb - pa)
+        normal = np.array([-d[1], d[0]])
+        if normal[1] < 0:
+            normal = -normal
+        m = (a[0] + where * (b_[0] - a[0]), a[1] + where * (b_[1] - a[1]))
+        label(m, tuple(10 * normal), _num(value), "black")
+        if gradients:
+            label(m, tuple(-10 * normal), _num(grad), "#C0392B")
 
     for i in range(n):
-        node((0, ys[i] + 0.35), f"x{i}")
-        node((0, ys[i] - 0.35), f"w{i}")
-        node((1.6, ys[i]), "×", "#fff3e0")
-        edge((0, ys[i] + 0.35), (1.6, ys[i]), x[i], dx[i])
-        edge((0, ys[i] - 0.35), (1.6, ys[i]), w[i], dw[i])
-        edge((1.6, ys[i]), (3.4, y_mid), products[i], dproducts[i])
-    node((1.6, ys[-1] - 1.1), "b")
-    edge((1.6, ys[-1] - 1.1), (3.4, y_mid), b, db)
-    node((3.4, y_mid), "+ (z)", "#fff3e0")
-    node((5.0, y_mid), "ReLU", "#fff3e0")
-    edge((3.4, y_mid), (5.0, y_mid), z, dz)
-    node((6.6, y_mid), "out")
-    edge((5.0, y_mid), (6.6, y_mid), out, dout)
-    ax.set_xlim(-0.5, 7.1)
-    ax.set_ylim(ys[-1] - 1.6, ys[0] + 0.8)
-    ax.set_title("forward values (black) and gradients ∂out/∂· (red)", fontsize=10)
+        top, bottom = (0, ys[i] + 0.55), (0, ys[i] - 0.55)
+        node(top, f"x{i}")
+        node(bottom, f"w{i}")
+        node((x_mul, ys[i]), "×", "#fff3e0")
+        edge(top, (x_mul, ys[i]), x[i], dx[i], where=0.3)  # near the inputs, where the two edges are far apart
+        edge(bottom, (x_mul, ys[i]), w[i], dw[i], where=0.3)
+        edge((x_mul, ys[i]), (x_add, y_mid), products[i], dproducts[i], where=0.4)
+    node((x_mul, y_bias), "b")
+    edge((x_mul, y_bias), (x_add, y_mid), b, db, where=0.35)
+    node((x_add, y_mid), "+ (z)", "#fff3e0")
+    node((x_relu, y_mid), "ReLU", "#fff3e0")
+    edge((x_add, y_mid), (x_relu, y_mid), z, dz, where=0.5)
+    node((x_out, y_mid), "out")
+    edge((x_relu, y_mid), (x_out, y_mid), out, dout, where=0.5)
+    if gradients:
+        ax.set_title("forward values (black, above each edge) and gradients ∂out/∂· (red, below)", fontsize=11)
+    else:
+        ax.set_title("forward pass: the value carried by each edge", fontsize=11)
     return fig
 
 
@@ -270,11 +472,12 @@ def plot_confusion_matrix(cm, class_names: Sequence[str] | None = None, title: s
     for i in range(k):
         for j in range(k):
             if cm[i, j]:
-                ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8,
+                ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=10,
                         color="white" if cm[i, j] > cm.max() / 2 else "black")
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
-    ax.set_xticklabels(names, fontsize=8)
-    ax.set_yticklabels(names, fontsize=8)
+    ax.set_xticklabels(names)
+    ax.set_yticklabels(names)
+    fig.tight_layout()
     return fig
 
 
@@ -289,13 +492,18 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
         ax.text(0.5, 0.5, "nothing to show", ha="center", va="center")
         return fig
     nrows = int(np.ceil(n / ncols))
-    fig, axes = _figure(ncols=ncols, nrows=nrows, size=(1.1 * ncols, 1.3 * nrows), squeeze=False)
+    longest = max((len(t) for t in titles), default=0)
+    width = max(1.1, 0.075 * longest + 0.3)  # a column wide enough for its 10-pt title
+    fig, axes = _figure(ncols=ncols, nrows=nrows, size=(width * ncols, 1.55 * nrows), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
         if i < n:
             ax.imshow(images[i].reshape(shape), cmap="gray_r")
-            ax.set_title(titles[i], fontsize=7)
+            ax.set_title(titles[i], fontsize=10)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+use_course_style()

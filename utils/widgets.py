@@ -16,24 +16,47 @@ slides, needs no ipympl, and never flickers (the image is swapped, not the outpu
 from __future__ import annotations
 
 import asyncio
-import io
+import os
+import struct
 import time
+import weakref
+import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
-import PIL.Image
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 
 from utils import activations, data, gradients
 from utils.model import History, fit, make_mlp, minibatches
 from utils.optimizers import SGD, Adam, sgd_momentum_step
-from utils.plots import CLASS_COLORS, class_cmap, grid_over
+from utils.plots import (
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    POINT_EDGE,
+    class_background_cmap,
+    class_scatter,
+    grid_over,
+    plain_log_ticks,
+    use_course_style,
+)
 
-_SLIDER_STYLE = {"description_width": "initial"}
-_LAYOUT = widgets.Layout(width="260px")
+use_course_style()
+
+_STYLE = {"description_width": "initial"}  # a label is never cut to "activat…"
+_SLIDER_LAYOUT = {"width": "310px"}
+_DROPDOWN_LAYOUT = {"width": "240px"}
+
+CSS_DPI = 100
+"""Screen size of a widget figure: one inch of figure is 100 CSS pixels (as for the course's static figures)."""
+PIXEL_RATIO = 2
+"""Every widget image carries this many pixels per CSS pixel (crisp at device pixel ratio 2)."""
 
 
 def new_figure(width: float, height: float, ncols: int = 1) -> tuple[Figure, list]:
@@ -47,13 +70,131 @@ def new_figure(width: float, height: float, ncols: int = 1) -> tuple[Figure, lis
 def slider(description: str, value: float, lo: float, hi: float, step: float = 0.01, fmt: str = ".2f"):
     """A labelled float slider with a typed readout (type a number + Enter works too)."""
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                               readout_format=fmt, continuous_update=True, style=_SLIDER_STYLE, layout=_LAYOUT)
+                               readout_format=fmt, continuous_update=True, style=_STYLE,
+                               layout=widgets.Layout(**_SLIDER_LAYOUT))
 
 
 def log_slider(description: str, value: float, lo_exp: float, hi_exp: float, step: float = 0.1):
     """A base-10 log slider from 10**lo_exp to 10**hi_exp."""
     return widgets.FloatLogSlider(value=value, base=10, min=lo_exp, max=hi_exp, step=step, description=description,
-                                  readout_format=".1e", style=_SLIDER_STYLE, layout=_LAYOUT)
+                                  readout_format=".1e", style=_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT))
+
+
+def choice_slider(description: str, options: list, value):
+    """A slider over a few fixed options (batch sizes, layer widths)."""
+    return widgets.SelectionSlider(options=options, value=value, description=description, style=_STYLE,
+                                   layout=widgets.Layout(**_SLIDER_LAYOUT))
+
+
+def dropdown(description: str, options: list, value):
+    return widgets.Dropdown(options=options, value=value, description=description, style=_STYLE,
+                            layout=widgets.Layout(**_DROPDOWN_LAYOUT))
+
+
+def _png_chunk(tag: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload) & 0xFFFFFFFF)
+
+
+def _adler32_combine(first: int, second: int, second_length: int) -> int:
+    """adler32 of a + b from adler32(a), adler32(b) and len(b) (zlib's adler32_combine)."""
+    base = 65521
+    a1, b1, a2, b2 = first & 0xFFFF, first >> 16, second & 0xFFFF, second >> 16
+    low = (a1 + a2 - 1) % base
+    high = (b1 + b2 + (second_length % base) * (a1 - 1)) % base
+    return (high << 16) | low
+
+
+def _deflate_band(rgba: np.ndarray, lo: int, hi: int, last: bool, level: int) -> tuple[bytes, int, int]:
+    """PNG scanlines lo..hi (filter 0, RGB) as raw deflate data ending on a byte boundary, their adler32, size."""
+    width = rgba.shape[1]
+    rows = np.empty((hi - lo, 3 * width + 1), np.uint8)
+    rows[:, 0] = 0
+    pixels = np.lib.stride_tricks.as_strided(rows[:, 1:], shape=(hi - lo, width, 3), strides=(rows.strides[0], 3, 1))
+    pixels[...] = rgba[lo:hi, :, :3]
+    raw = rows.data
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    data = compressor.compress(raw) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    return data, zlib.adler32(raw), raw.nbytes
+
+
+_ENCODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
+
+
+def encode_png(canvas, compress_level: int = 1, bands: int | None = None) -> bytes:
+    """The canvas as an RGB PNG, fast: alpha dropped (the figure is opaque white), no scanline filter, zlib
+    level 1, and the rows split into ``bands`` compressed in parallel threads (zlib releases the GIL), joined
+    into one valid zlib stream. About half the CPU time of Pillow's PNG writer at the same size; the numbers
+    are in ``benchmarks/RESULTS.md``."""
+    rgba = np.asarray(canvas.buffer_rgba())
+    height, width = rgba.shape[:2]
+    bands = bands or (2 if (os.cpu_count() or 1) > 1 and height >= 64 else 1)
+    edges = np.linspace(0, height, bands + 1).astype(int)
+    jobs = [(rgba, int(edges[i]), int(edges[i + 1]), i == bands - 1, compress_level) for i in range(bands)]
+    parts = [_deflate_band(*jobs[0])] if bands == 1 else list(_ENCODERS.map(lambda job: _deflate_band(*job), jobs))
+    checksum = parts[0][1]
+    for _, adler, length in parts[1:]:
+        checksum = _adler32_combine(checksum, adler, length)
+    stream = b"\x78\x01" + b"".join(part[0] for part in parts) + struct.pack(">I", checksum)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", stream) + _png_chunk(b"IEND", b"")
+
+
+class PixelImage(Artist):
+    """A heatmap that fills its axes, drawn by writing pixels straight into the Agg buffer.
+
+    ``AxesImage`` resamples and colour-maps at the output resolution on every draw (20–60 ms for a widget at
+    2x pixels); this colour-maps the small array (``(ny, nx)``, row 0 at the bottom) and repeats its cells to
+    the axes' pixel box with numpy indexing (a few ms). It always covers the whole axes (extent = the axis
+    limits); ``get_array``/``set_data`` work like ``AxesImage``.
+    """
+
+    def __init__(self, ax, array, cmap, vmin: float, vmax: float):
+        super().__init__()
+        from matplotlib import colormaps
+        from matplotlib.colors import Normalize
+
+        self.axes = ax
+        self.set_figure(ax.figure)
+        self.cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+        self.norm = Normalize(vmin, vmax)
+        self._A = np.asarray(array, dtype=float)
+        self.set_clip_on(False)
+        self.set_zorder(0)
+        ax.add_artist(self)
+
+    def set_data(self, array) -> None:
+        self._A = np.asarray(array, dtype=float)
+        self.stale = True
+
+    def get_array(self) -> np.ndarray:
+        return self._A
+
+    def draw(self, renderer) -> None:
+        if not self.get_visible():
+            return
+        buffer = np.asarray(renderer.buffer_rgba())
+        height = buffer.shape[0]
+        x0, y0, x1, y1 = (int(round(v)) for v in self.axes.bbox.extents)
+        top, bottom = height - y1, height - y0
+        if x1 <= x0 or bottom <= top:
+            return
+        colors = self.cmap(self.norm(self._A[::-1]), bytes=True)  # (ny, nx, 4), top row first
+        ny, nx = self._A.shape
+        # cell i covers the pixels whose centres fall in it: repeat counts from the cell edges in pixels
+        row_counts = np.diff(np.round(np.linspace(0, bottom - top, ny + 1)).astype(int))
+        col_counts = np.diff(np.round(np.linspace(0, x1 - x0, nx + 1)).astype(int))
+        buffer[top:bottom, x0:x1] = np.repeat(np.repeat(colors, row_counts, axis=0), col_counts, axis=1)
+        self.stale = False
+
+
+_CREATED: list[weakref.ref] = []
+"""Every Explorer made in this process, oldest first (weak references): ``python -m utils.screenshots`` saves
+their images after running a lesson."""
+
+
+def live_explorers() -> list:
+    """The Explorers still alive in this process, in the order they were made."""
+    return [e for e in (ref() for ref in _CREATED) if e is not None]
 
 
 class Explorer(widgets.VBox):
@@ -62,22 +203,37 @@ class Explorer(widgets.VBox):
     Attributes:
         fig: the matplotlib Figure (updated in place).
         controls: ``{name: widget}``; each value widget triggers ``refresh`` on change.
-        image: ``ipywidgets.Image`` holding the last rendered PNG.
+        image: ``ipywidgets.Image`` holding the last rendered PNG: ``PIXEL_RATIO`` (2) image pixels per CSS pixel,
+            shown at its natural CSS size (never stretched; it may shrink to fit a narrow page).
         readout: ``ipywidgets.HTML`` with the numbers the update function returned.
-        timings_ms: milliseconds of each refresh (update + render), for the benchmarks.
+        animated: artists the update function changes, redrawn on every change.
+        foreground: static artists drawn *above* the animated ones (data points, legends, labels), so a heatmap or
+            decision boundary never hides them. Every legend in the figure is added automatically.
+        timings_ms: milliseconds of each refresh (update + draw + PNG), for the benchmarks; ``timings_detail``
+            splits each into ``(update, draw, encode)``.
+
+    Layers of a render: the static background (drawn once, cached as pixels), then ``animated``, then
+    ``foreground``. ``fig.tight_layout()`` runs whenever the background is redrawn, after the update, so titles
+    and labels set by the update are inside the picture.
     """
 
     def __init__(self, fig: Figure, controls: dict, update: Callable[[SimpleNamespace], str | None],
-                 buttons: list | None = None, animated: list | None = None, dpi: int = 72):
+                 buttons: list | None = None, animated: list | None = None, dpi: int = CSS_DPI,
+                 foreground: list | None = None, pixel_ratio: int = PIXEL_RATIO, layout: bool = True):
         self.fig, self.controls, self._update = fig, dict(controls), update
-        fig.set_dpi(dpi)
+        _CREATED.append(weakref.ref(self))
+        self.css_dpi, self.pixel_ratio, self.layout_figure = dpi, pixel_ratio, layout
+        fig.set_dpi(dpi * pixel_ratio)
+        fig.set_facecolor("white")
         self.animated = list(animated or [])
-        for artist in self.animated:
-            artist.set_animated(True)
+        self.foreground = list(foreground or [])
         self._background = None
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        width_css = round(fig.get_figwidth() * dpi)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(
+            width=f"{width_css}px", max_width="100%", height="auto", object_fit="contain"))
         self.readout = widgets.HTML()
         self.timings_ms: list[float] = []
+        self.timings_detail: list[tuple[float, float, float]] = []
         for control in self.controls.values():
             if isinstance(control, widgets.ValueWidget):
                 control.observe(self._on_change, names="value")
@@ -105,6 +261,7 @@ class Explorer(widgets.VBox):
         text = self._update(self.values())
         if text is not None:
             self.readout.value = text
+        self._t_update = time.perf_counter() - start
         self.render()
         self.timings_ms.append((time.perf_counter() - start) * 1e3)
 
@@ -112,33 +269,75 @@ class Explorer(widgets.VBox):
         """Call after changing something static (axis limits, new artists): the next render draws everything."""
         self._background = None
 
+    def _legend_layers(self) -> list:
+        """The legends that must be redrawn on top of animated artists: those lying on an axes that has animated
+        artists (any other legend is static and stays in the cached background). Such a legend gets an opaque
+        square frame, so its pixels can be cached too (see ``render``)."""
+        renderer = self.fig.canvas.get_renderer()
+        busy = [a.axes.bbox for a in self.animated if getattr(a, "axes", None) is not None]
+        legends = [ax.get_legend() for ax in self.fig.axes if ax.get_legend() is not None] + list(self.fig.legends)
+        foreground = list(self.foreground)
+        for legend in legends:
+            if legend in foreground:
+                continue
+            box = legend.get_window_extent(renderer)
+            if any(box.overlaps(axes_box) for axes_box in busy):
+                legend.get_frame().set_alpha(1.0)
+                legend.get_frame().set_boxstyle("square", pad=0)
+                foreground.append(legend)
+            else:
+                legend.set_animated(False)
+        for artist in self.animated + foreground:
+            artist.set_animated(True)  # kept out of the cached background
+        return [artist for artist in foreground if artist not in self.foreground]
+
     def render(self) -> None:
-        """Draw the figure into a PNG. Static parts are drawn once and kept as a background; a change
-        redraws only the ``animated`` artists on top of it (blitting), which keeps a change to a few ms."""
+        """Draw the figure into a PNG. Static parts are drawn once and kept as a background; a change redraws
+        only the animated artists and then the foreground on top of it (blitting). Foreground legends are
+        opaque: their pixels are copied once and pasted on every later frame (drawing text costs ~10 ms)."""
+        start = time.perf_counter()
         canvas = self.fig.canvas
         if self._background is None:
+            if self.layout_figure:
+                self.fig.tight_layout()
+            self._legends = self._legend_layers()
             canvas.draw()  # skips animated artists
             self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self._pasted = {}
         else:
             canvas.restore_region(self._background)
-        for artist in self.animated:
+        animated, foreground = self.animated, self.foreground + self._legends
+        for artist in animated + self.foreground:
+            artist.set_animated(True)  # artists added since the background was drawn (cheap flag)
+        for artist in animated:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        picture = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        picture.save(buffer, format="png", compress_level=1)
-        self.image.value = buffer.getvalue()
+        renderer = canvas.get_renderer()
+        for artist in foreground:
+            if not artist.get_visible():
+                continue
+            if artist in self._pasted:
+                canvas.restore_region(self._pasted[artist])
+                continue
+            self.fig.draw_artist(artist)
+            if isinstance(artist, Legend):
+                self._pasted[artist] = canvas.copy_from_bbox(artist.get_window_extent(renderer))
+        drawn = time.perf_counter()
+        self.image.value = encode_png(canvas)
+        done = time.perf_counter()
+        self.timings_detail.append((getattr(self, "_t_update", 0.0) * 1e3, (drawn - start) * 1e3,
+                                    (done - drawn) * 1e3))
+        self._t_update = 0.0
 
 
 # ------------------------------------------------------------------------------ lesson 00
 def hello_slider(frequency: float = 1.0) -> Explorer:
     """Lesson 00's proof that widgets work: a slider changes the frequency of a sine wave."""
-    fig, (ax,) = new_figure(4.5, 2.2)
+    fig, (ax,) = new_figure(5.0, 2.4)
     x = np.linspace(0, 2 * np.pi, 300)
-    (line,) = ax.plot(x, np.sin(frequency * x))
+    (line,) = ax.plot(x, np.sin(frequency * x), lw=2)
     ax.set(ylim=(-1.1, 1.1), xlabel="x", title="sin(frequency · x)")
-    fig.tight_layout()
+    ax.grid(alpha=0.3)
 
     def update(v):
         line.set_ydata(np.sin(v.frequency * x))
@@ -148,13 +347,23 @@ def hello_slider(frequency: float = 1.0) -> Explorer:
 
 
 # ------------------------------------------------------------------------------ lessons 01-02
+def _pale(cmap_name: str, amount: float = 0.6):
+    """A lighter version of a matplotlib colormap (mixed with white), so data points stay readable on it."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    colors = colormaps[cmap_name](np.linspace(0, 1, 256))[:, :3]
+    return ListedColormap(1 - amount * (1 - colors))
+
+
 def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tuple[float, float] = (1.0, 0.5),
-                    activation: str = "linear", data_xy: tuple | None = None, resolution: int = 80) -> Explorer:
+                    activation: str = "linear", data_xy: tuple | None = None, resolution: int = 200) -> Explorer:
     """A 2-input neuron ``activation(w1·x1 + w2·x2 + b)`` over the input plane.
 
     Heatmap: the output at every point; dashed line: where ``w1·x1 + w2·x2 + b = 0``; arrow: the weight
     vector (perpendicular to that line); cross: a chosen point (sliders x1, x2) whose output is in the
-    readout. ``data_xy=(X, y)`` draws a dataset on top (lesson 02: what one neuron "sees").
+    readout. ``data_xy=(X, y)`` draws a dataset on top (lesson 02: what one neuron "sees"): X ``(n, 2)``,
+    y ``(n,)``; the points are always drawn above the heatmap.
     """
     if activation not in activations.ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(activations.ACTIVATIONS)}, got {activation!r}")
@@ -167,19 +376,16 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
         grid = np.c_[xx.ravel(), yy.ravel()]
     lo, hi = float(xx.min()), float(xx.max())
     lo_y, hi_y = float(yy.min()), float(yy.max())
-    fig, (ax,) = new_figure(5.0, 4.0)
-    heat = ax.imshow(np.zeros_like(xx), origin="lower", extent=(lo, hi, lo_y, hi_y), cmap="RdBu_r",
-                     vmin=-3, vmax=3, aspect="auto", interpolation="bilinear")
-    fig.colorbar(heat, ax=ax, label="neuron output")
-    if data_xy is not None:
-        for c in np.unique(y):
-            ax.scatter(*X[y == c].T, s=7, color=CLASS_COLORS[int(c)], edgecolor="k", linewidth=0.2)
-    (zero_line,) = ax.plot([], [], "k--", lw=1.2, label="w·x + b = 0")
+    fig, (ax,) = new_figure(5.6, 4.6)
+    heat = PixelImage(ax, np.zeros_like(xx), _pale("RdBu_r", 0.55 if data_xy is not None else 0.85), -3, 3)
+    fig.colorbar(ScalarMappable(heat.norm, heat.cmap), ax=ax, label="neuron output")
+    points = class_scatter(ax, X, y, size=16, label=False) if data_xy is not None else []
+    (zero_line,) = ax.plot([], [], "k--", lw=1.5, label="w·x + b = 0")
     arrow = ax.annotate("", xy=(w1, w2), xytext=(0, 0), arrowprops={"arrowstyle": "->", "lw": 2, "color": "k"})
-    (marker,) = ax.plot([], [], "kx", ms=10, mew=2)
+    (marker,) = ax.plot([], [], "x", color="#C0392B", ms=11, mew=2.5, label="the point (x1, x2)")
     ax.set(xlim=(lo, hi), ylim=(lo_y, hi_y), xlabel="$x_1$", ylabel="$x_2$")
-    ax.legend(loc="lower left", fontsize=7)
-    fig.tight_layout()
+    # the legend sits above the plot: nothing it could hide
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False, borderaxespad=0)
     xs = np.array([lo, hi])
 
     def update(v):
@@ -201,10 +407,17 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
 
     controls = {"w1": slider("w1", w1, -3, 3), "w2": slider("w2", w2, -3, 3), "b": slider("b", b, -3, 3),
                 "x1": slider("point x1", point[0], lo, hi), "x2": slider("point x2", point[1], lo_y, hi_y)}
-    return Explorer(fig, controls, update, animated=[heat, zero_line, arrow, marker])
+    # layers: heatmap, then the data, then the line, arrow and point on top
+    return Explorer(fig, controls, update, animated=[heat], foreground=[*points, zero_line, arrow, marker])
 
 
 # ------------------------------------------------------------------------------ lesson 03
+def _title(ax, text: str = " "):
+    """A title-like text above the axes that an update can change (an ordinary Text artist, so it can be
+    animated; tight_layout keeps room for it)."""
+    return ax.set_title(text)
+
+
 def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 0.0) -> Explorer:
     """``activation(w·x + b)`` of a one-input neuron; pick the activation from a dropdown.
 
@@ -217,41 +430,41 @@ def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 
     if activation not in funcs:
         raise ValueError(f"activation must be one of {names}, got {activation!r}")
     x = np.linspace(-5, 5, 400)
-    fig, (ax,) = new_figure(5.0, 3.0)
-    (ghost,) = ax.plot(x, funcs[activation](x), color="0.75", lw=3, label="activation(x)")
+    fig, (ax,) = new_figure(5.6, 3.4)
+    (ghost,) = ax.plot(x, funcs[activation](x), color="0.7", lw=4, label="activation(x)")
     (line,) = ax.plot(x, funcs[activation](w * x + b), color="C0", lw=2, label="activation(w·x + b)")
     ax.axhline(0, color="k", lw=0.5)
     ax.axvline(0, color="k", lw=0.5)
     ax.set(xlabel="x", ylim=(-2.2, 2.2))
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    title = _title(ax)
 
     def update(v):
         f = funcs[v.activation]
         ghost.set_ydata(f(x))
         line.set_ydata(f(v.w * x + v.b))
-        ax.set_title(f"{v.activation}({v.w:.2f}·x + {v.b:.2f})")
+        title.set_text(f"{v.activation}({v.w:.2f}·x + {v.b:.2f})")
         if abs(v.w) > 1e-9:
-            return f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w:.2f}; |w| sets how steep it is"
+            return f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w + 0.0:.2f}; |w| sets how steep it is"
         return "w = 0: the output no longer depends on x"
 
-    controls = {"activation": widgets.Dropdown(options=names, value=activation, description="activation",
-                                               layout=widgets.Layout(width="200px")),
+    controls = {"activation": dropdown("activation", names, activation),
                 "w": slider("w", w, -4, 4), "b": slider("b", b, -4, 4)}
-    return Explorer(fig, controls, update, animated=[ghost, line, ax.title])
+    return Explorer(fig, controls, update, animated=[ghost, line, title])
 
 
 def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), temperature: float = 1.0) -> Explorer:
     """Three logits and a temperature -> softmax probabilities as bars (``softmax(logits / T)``)."""
-    fig, (ax_logit, ax_prob) = new_figure(6.0, 2.8, ncols=2)
+    fig, (ax_logit, ax_prob) = new_figure(6.6, 3.0, ncols=2)
     classes = ["class 0", "class 1", "class 2"]
-    logit_bars = ax_logit.bar(classes, logits, color=CLASS_COLORS[:3])
-    prob_bars = ax_prob.bar(classes, [1 / 3] * 3, color=CLASS_COLORS[:3])
-    labels = [ax_prob.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in range(3)]
+    hatches = ["", "//", ".."]  # classes differ by pattern as well as colour
+    logit_bars = ax_logit.bar(classes, logits, color=CLASS_COLORS[:3], edgecolor=POINT_EDGE, hatch=hatches)
+    prob_bars = ax_prob.bar(classes, [1 / 3] * 3, color=CLASS_COLORS[:3], edgecolor=POINT_EDGE, hatch=hatches)
+    labels = [ax_prob.text(i, 0, "", ha="center", va="bottom") for i in range(3)]
     ax_logit.set(ylim=(-6, 6), title="logits (raw scores)")
     ax_logit.axhline(0, color="k", lw=0.5)
-    ax_prob.set(ylim=(0, 1.12), title="softmax probabilities")
-    fig.tight_layout()
+    ax_prob.set(ylim=(0, 1.15), title="softmax probabilities")
 
     def update(v):
         z = np.array([v.z0, v.z1, v.z2])
@@ -273,21 +486,22 @@ def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), tempe
 
 # ------------------------------------------------------------------------------ lesson 04
 def probability_loss_explorer(p: float = 0.7) -> Explorer:
-    """Slide the probability p given to the true class: cross-entropy −log p, the other branch of
-    binary cross-entropy −log(1 − p), and the squared error (1 − p)² react side by side."""
+    """Slide the probability p the model gives to the true class (the target is 1): cross-entropy −log p,
+    for comparison −log(1 − p), what binary cross-entropy would charge if the target were 0, and the squared
+    error (1 − p)² react side by side."""
     ps = np.linspace(1e-4, 1 - 1e-4, 400)
-    fig, (ax, ax_bar) = new_figure(7.2, 3.0, ncols=2)
-    ax.plot(ps, -np.log(ps), label="cross-entropy −log p  (target 1)")
-    ax.plot(ps, -np.log(1 - ps), label="BCE if the target were 0: −log(1−p)")
-    ax.plot(ps, (1 - ps) ** 2, label="squared error (1 − p)²")
-    markers = [ax.plot([], [], "o", color=f"C{i}")[0] for i in range(3)]
-    ax.set(xlabel="predicted probability p of class 1", ylabel="loss", ylim=(0, 6))
-    ax.legend(fontsize=7)
+    fig, (ax, ax_bar) = new_figure(7.6, 3.2, ncols=2)
+    ax.plot(ps, -np.log(ps), lw=2, label="−log p (cross-entropy)")
+    ax.plot(ps, -np.log(1 - ps), lw=2, ls="-.", label="−log(1 − p) (if target were 0)")
+    ax.plot(ps, (1 - ps) ** 2, lw=2, ls="--", label="(1 − p)² (squared error)")
+    markers = [ax.plot([], [], CLASS_MARKERS[i], color=f"C{i}", ms=8, mec=POINT_EDGE)[0] for i in range(3)]
+    ax.set(xlabel="p = predicted probability of the true class", ylabel="loss", ylim=(0, 6))
+    ax.legend(loc="upper center")
     ax.grid(alpha=0.3)
-    bars = ax_bar.bar(["−log p", "−log(1−p)", "(1−p)²"], [0, 0, 0], color=["C0", "C1", "C2"])
-    texts = [ax_bar.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in range(3)]
-    ax_bar.set(ylim=(0, 10), title="loss at this p")
-    fig.tight_layout()
+    bars = ax_bar.bar(["−log p", "−log(1−p)", "(1−p)²"], [0, 0, 0], color=["C0", "C1", "C2"], edgecolor=POINT_EDGE,
+                      hatch=["", "//", ".."])
+    texts = [ax_bar.text(i, 0, "", ha="center", va="bottom") for i in range(3)]
+    ax_bar.set(ylim=(0, 10.8), title="loss at this p")
 
     def update(v):
         q = float(np.clip(v.p, 1e-7, 1 - 1e-7))
@@ -305,23 +519,25 @@ def probability_loss_explorer(p: float = 0.7) -> Explorer:
 
 
 def outlier_explorer(outlier: float = 8.0) -> Explorer:
-    """Best constant prediction for six points under MSE (the mean) and MAE (the median) as you drag one
+    """Best constant prediction for six points under MSE (the mean) and MAE (the median) as you move one
     point: the mean follows the outlier, the median hardly moves."""
     base = np.array([1.0, 1.4, 2.0, 2.3, 2.9])
     cs = np.linspace(-6, 12, 400)
-    fig, (ax, ax_loss) = new_figure(7.4, 3.0, ncols=2)
-    points = ax.scatter(np.arange(6), np.r_[base, outlier], color=["C7"] * 5 + ["C3"], zorder=3)
-    mean_line = ax.axhline(0, color="C0", label="mean (best under MSE)")
-    median_line = ax.axhline(0, color="C1", ls="--", label="median (best under MAE)")
-    ax.set(xlim=(-0.5, 5.5), ylim=(-6, 12), xlabel="sample", ylabel="target y", title="drag the red point")
-    ax.legend(fontsize=7, loc="upper left")
-    (mse_curve,) = ax_loss.plot(cs, cs, color="C0", label="MSE(c)")
-    (mae_curve,) = ax_loss.plot(cs, cs, color="C1", ls="--", label="MAE(c)")
-    mse_min = ax_loss.axvline(0, color="C0", lw=0.8)
-    mae_min = ax_loss.axvline(0, color="C1", lw=0.8, ls="--")
+    fig, (ax, ax_loss) = new_figure(7.6, 3.2, ncols=2)
+    points = ax.scatter(np.arange(6), np.r_[base, outlier], color=["0.55"] * 5 + ["#D55E00"],
+                        marker="o", s=45, edgecolors=POINT_EDGE, zorder=3)
+    mean_line = ax.axhline(0, color="C0", lw=2, label="mean (best under MSE)")
+    median_line = ax.axhline(0, color="C1", lw=2, ls="--", label="median (best under MAE)")
+    ax.set(xlim=(-0.5, 5.5), ylim=(-6, 12), xlabel="sample", ylabel="target y",
+           title="move the outlier (red) with the slider")
+    ax.legend(loc="upper left")
+    (mse_curve,) = ax_loss.plot(cs, cs, color="C0", lw=2, label="MSE(c)")
+    (mae_curve,) = ax_loss.plot(cs, cs, color="C1", lw=2, ls="--", label="MAE(c)")
+    mse_min = ax_loss.axvline(0, color="C0", lw=1)
+    mae_min = ax_loss.axvline(0, color="C1", lw=1, ls="--")
     ax_loss.set(xlabel="constant prediction c", ylabel="loss", yscale="log", ylim=(0.1, 200))
-    ax_loss.legend(fontsize=7)
-    fig.tight_layout()
+    plain_log_ticks(ax_loss.yaxis)
+    ax_loss.legend(loc="lower right")  # loss < 1 never happens here: the lines cannot reach the legend
 
     def update(v):
         y = np.r_[base, v.outlier]
@@ -335,8 +551,9 @@ def outlier_explorer(outlier: float = 8.0) -> Explorer:
         mae_min.set_xdata([median, median])
         return f"outlier at {v.outlier:.1f}: mean = {mean:.3f}, median = {median:.3f}"
 
+    # the points are drawn above the mean and median lines
     return Explorer(fig, {"outlier": slider("outlier y", outlier, -5, 11, step=0.1, fmt=".1f")}, update,
-                    animated=[points, mean_line, median_line, mse_curve, mae_curve, mse_min, mae_min])
+                    animated=[mean_line, median_line, points, mse_curve, mae_curve, mse_min, mae_min])
 
 
 # ------------------------------------------------------------------------------ lesson 05
@@ -351,23 +568,22 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
     def dfdx(x):
         return 1.5 * x ** 2
 
-    fig, (ax, ax_err) = new_figure(7.6, 3.2, ncols=2)
+    fig, (ax, ax_err) = new_figure(7.6, 3.4, ncols=2)
     xs = np.linspace(-0.5, 2.5, 200)
-    ax.plot(xs, f(xs), color="k", lw=1.5, label="f(x) = x³/2")
-    (tangent,) = ax.plot([], [], color="C2", lw=1, label="tangent")
-    (forward,) = ax.plot([], [], color="C0", label="forward secant")
-    (central,) = ax.plot([], [], color="C1", ls="--", label="central secant")
-    (dots,) = ax.plot([], [], "o", color="C0", ms=4)
+    ax.plot(xs, f(xs), color="k", lw=2, label="f(x) = x³/2")
+    (tangent,) = ax.plot([], [], color="C2", lw=1.5, label="tangent")
+    (forward,) = ax.plot([], [], color="C0", lw=1.5, label="forward secant")
+    (central,) = ax.plot([], [], color="C3", lw=1.5, ls="--", label="central secant")
+    (dots,) = ax.plot([], [], "o", color="C0", ms=5, mec=POINT_EDGE)
     ax.set(xlim=(-0.5, 2.5), ylim=(-1.5, 8), xlabel="x")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(loc="upper left")
     table = gradients.finite_difference_errors(f, dfdx, x0, np.logspace(-12, -0.3, 60))
-    ax_err.loglog(table["h"], np.maximum(table["forward"], 1e-17), color="C0", label="forward")
-    ax_err.loglog(table["h"], np.maximum(table["central"], 1e-17), color="C1", ls="--", label="central")
-    now = ax_err.axvline(h, color="0.4", lw=1)
-    ax_err.set(xlabel="h", ylabel="|error|", ylim=(1e-17, 10), title="error vs h")
+    ax_err.loglog(table["h"], np.maximum(table["forward"], 1e-17), color="C0", lw=1.5, label="forward")
+    ax_err.loglog(table["h"], np.maximum(table["central"], 1e-17), color="C3", lw=1.5, ls="--", label="central")
+    now = ax_err.axvline(h, color="0.3", lw=1.2, label="this h")
+    ax_err.set(xlabel="h (big on the left)", ylabel="|error|", ylim=(1e-17, 10), title="error vs h")
     ax_err.invert_xaxis()
-    ax_err.legend(fontsize=7)
-    fig.tight_layout()
+    ax_err.legend(loc="lower left")
 
     def update(v):
         h_ = v.h
@@ -400,21 +616,29 @@ def learning_rate_explorer(learning_rate: float = 0.05, epochs: int = 60) -> Exp
     learning rate and redraws its loss curve: too small crawls, a good one drops fast, too big bounces or
     diverges (nan, which is detected and reported)."""
     X, y = data.vertical(samples=50, classes=3, seed=0)
-    fig, (ax,) = new_figure(5.0, 3.0)
-    (line,) = ax.plot([], [], color="C0")
+    fig, (ax,) = new_figure(5.6, 3.4)
+    (line,) = ax.plot([], [], color="C0", lw=2)
     ax.set(xlim=(1, epochs), ylim=(0.01, 30), yscale="log", xlabel="epoch", ylabel="training loss")
-    ax.axhline(np.log(3), color="0.6", lw=0.8, ls=":")
-    ax.text(1.5, np.log(3) * 1.1, "guessing (log 3)", fontsize=7, color="0.4")
+    plain_log_ticks(ax.yaxis)
+    ax.axhline(np.log(3), color="0.45", lw=1.2, ls=":", label="guessing (log 3)")
+    # the legend sits above the plot, right of the title: no curve can ever cross its labels
+    ax.legend(loc="lower right", bbox_to_anchor=(1, 1.01), frameon=False, borderaxespad=0)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
+    title = ax.set_title(" ", loc="left")
+
+    runs: dict[float, History] = {}  # seeded: a learning rate seen before is not retrained
 
     def update(v):
-        model = make_mlp([2, 16, 3], activation="relu", rng=np.random.default_rng(0))
-        history = fit(model, X, y, SGD(v.learning_rate), epochs=epochs)
+        if v.learning_rate not in runs:
+            if len(runs) > 256:
+                runs.clear()
+            model = make_mlp([2, 16, 3], activation="relu", rng=np.random.default_rng(0))
+            runs[v.learning_rate] = fit(model, X, y, SGD(v.learning_rate), epochs=epochs)
+        history = runs[v.learning_rate]
         losses = np.asarray(history.loss)
         line.set_data(np.arange(1, losses.size + 1), losses)
         line.set_color("C3" if history.diverged else "C0")
-        ax.set_title(f"learning rate {v.learning_rate:.2g}")
+        title.set_text(f"learning rate {v.learning_rate:.2g}")
         if history.diverged:
             return f"<b>diverged</b>: {history.summary()}"
         verdict = ("too big: the loss ended higher than it started — the steps overshoot"
@@ -423,7 +647,7 @@ def learning_rate_explorer(learning_rate: float = 0.05, epochs: int = 60) -> Exp
         return f"after {epochs} epochs: loss {losses[-1]:.4f}, accuracy {history.accuracy[-1]:.3f} — {verdict}"
 
     return Explorer(fig, {"learning_rate": log_slider("learning rate", learning_rate, -3, 3)}, update,
-                    animated=[line, ax.title])
+                    animated=[line, title])
 
 
 def _surface(w):
@@ -463,42 +687,45 @@ def loss_surface_explorer(learning_rate: float = 0.04, momentum: float = 0.0, st
     momentum cancels the zig-zag and speeds along the valley."""
     g = np.linspace(-3, 3, 120)
     W1, W2 = np.meshgrid(g, g)
-    fig, (ax,) = new_figure(4.6, 4.0)
+    fig, (ax,) = new_figure(4.8, 4.4)
     ax.contour(W1, W2, _surface(np.stack([W1, W2], axis=-1)), levels=np.logspace(-2, 2.2, 14), cmap="viridis",
-               linewidths=0.8)
-    (path_line,) = ax.plot([], [], "o-", color="C3", ms=2.5, lw=1)
-    ax.plot([0], [0], "k*", ms=10)
+               linewidths=1)
+    (path_line,) = ax.plot([], [], "o-", color="C3", ms=3.5, lw=1.3, mec=POINT_EDGE, mew=0.4)
+    (minimum,) = ax.plot([0], [0], "*", color="k", ms=13, mec="white", label="minimum")
     ax.set(xlim=(-3, 3), ylim=(-3, 3), xlabel="weight 1", ylabel="weight 2", aspect="equal")
-    fig.tight_layout()
+    title = ax.set_title(" ")
 
     def update(v):
         path = descent_path(v.learning_rate, v.momentum, steps)
         path_line.set_data(path[:, 0], path[:, 1])
         final = float(_surface(path[-1])) if np.all(np.isfinite(path[-1])) else float("inf")
-        ax.set_title(f"lr {v.learning_rate:.3f}, momentum {v.momentum:.2f}")
+        title.set_text(f"lr {v.learning_rate:.3f}, momentum {v.momentum:.2f}")
         if not np.isfinite(final) or final > 1e3:
             return f"<b>diverged</b>: the steps overshoot across the valley and grow (loss {final:.3g})"
         return f"loss after {len(path) - 1} steps: {final:.2e}"
 
     controls = {"learning_rate": slider("learning rate", learning_rate, 0.005, 0.11, step=0.005, fmt=".3f"),
                 "momentum": slider("momentum", momentum, 0.0, 0.99, step=0.01)}
-    return Explorer(fig, controls, update, animated=[path_line, ax.title])
+    return Explorer(fig, controls, update, animated=[path_line, title], foreground=[minimum])
 
 
 def batch_size_explorer(batch_size: int = 32, epochs: int = 15) -> Explorer:
     """Train the same network with minibatches of the chosen size (shuffled each epoch with a fixed
-    rng) and plot the loss of every update step: small batches are noisy but take many steps per epoch."""
-    X, y = data.spiral(samples=60, classes=3, seed=1)
-    fig, (ax,) = new_figure(5.4, 3.0)
-    (steps_line,) = ax.plot([], [], color="C0", lw=0.8, label="loss per step (batch)")
-    (epoch_line,) = ax.plot([], [], "o-", color="C3", ms=3, label="loss per epoch (all data)")
-    ax.set(xlabel="epoch", ylabel="loss", xlim=(0, epochs), ylim=(0.05, 3), yscale="log")
-    ax.legend(fontsize=7)
+    rng) and plot the loss of every update step: small batches are noisy but take many steps per epoch, the
+    full batch (180) is smooth but takes one step per epoch. Vertical data (3 classes, 60 points each), which a
+    2-32-3 network learns within the 15 epochs, so the speed difference shows."""
+    X, y = data.vertical(samples=60, classes=3, seed=1)
+    fig, (ax,) = new_figure(5.8, 3.4)
+    (steps_line,) = ax.plot([], [], color="C0", lw=1, label="loss per step (batch)")
+    (epoch_line,) = ax.plot([], [], "o-", color="C3", ms=5, lw=2, mec=POINT_EDGE, label="loss per epoch (all data)")
+    ax.set(xlabel="epoch", ylabel="loss", xlim=(0, epochs + 0.5), ylim=(0.05, 3), yscale="log")
+    plain_log_ticks(ax.yaxis)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False, borderaxespad=0)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
 
-    def update(v):
-        bs = int(v.batch_size)
+    runs: dict[int, tuple] = {}  # seeded, so each batch size is trained once and remembered
+
+    def train(bs: int) -> tuple:
         model = make_mlp([2, 32, 3], rng=np.random.default_rng(0))
         opt = Adam(0.02)
         rng = np.random.default_rng(0)
@@ -510,35 +737,47 @@ def batch_size_explorer(batch_size: int = 32, epochs: int = 15) -> Explorer:
                 model.backward(out, yb)
                 opt.step(model.layers)
             epoch_losses.append(model.loss.forward(model.forward(X), y))
+        return step_losses, epoch_losses, float(np.mean(model.predict(X) == y))
+
+    def update(v):
+        bs = int(v.batch_size)
+        if bs not in runs:
+            runs[bs] = train(bs)
+        step_losses, epoch_losses, acc = runs[bs]
         per_epoch = int(np.ceil(len(X) / bs))
         steps_line.set_data(np.arange(1, len(step_losses) + 1) / per_epoch, step_losses)
         epoch_line.set_data(np.arange(1, epochs + 1), epoch_losses)
-        acc = float(np.mean(model.predict(X) == y))
         return (f"batch size {bs}: {per_epoch} updates per epoch, {len(step_losses)} in total; "
                 f"final loss {epoch_losses[-1]:.3f}, accuracy {acc:.3f}")
 
-    controls = {"batch_size": widgets.SelectionSlider(options=[4, 8, 16, 32, 64, 180], value=batch_size,
-                                                      description="batch size", style=_SLIDER_STYLE, layout=_LAYOUT)}
+    controls = {"batch_size": choice_slider("batch size", [4, 8, 16, 32, 64, 180], batch_size)}
     return Explorer(fig, controls, update, animated=[steps_line, epoch_line])
 
 
 class _BoundaryView:
-    """A decision-boundary panel drawn once; ``update(model)`` only swaps the image array (set_data)."""
+    """A decision-boundary panel drawn once; ``update(model)`` only swaps the image array (set_data).
 
-    def __init__(self, ax, X, y, resolution: int = 60):
+    The regions are light, opaque tints of the class colours (``image``, animated); the data points are drawn
+    above them (``points``: one collection per class, each its own colour and marker, edged in dark grey), so a
+    boundary never tints or hides a point. X ``(n, 2)``, y ``(n,)``.
+    """
+
+    def __init__(self, ax, X, y, resolution: int = 60, size: float = 22):
+        self.ax, self.size = ax, size
         self.n_classes = int(y.max()) + 1
         self.xx, self.yy, self.points = grid_over(X, resolution)
         extent = (self.xx.min(), self.xx.max(), self.yy.min(), self.yy.max())
-        self.image = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=extent, aspect="auto",
-                               cmap=class_cmap(max(self.n_classes, 2)), vmin=-0.5, vmax=max(self.n_classes, 2) - 0.5,
-                               alpha=0.35, interpolation="nearest")
-        self.scatter = ax.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[int(c)] for c in y], s=9, edgecolor="k",
-                                  linewidth=0.2)
+        k = max(self.n_classes, 2)
+        self.image = PixelImage(ax, np.zeros(self.xx.shape), class_background_cmap(k), -0.5, k - 0.5)
+        self.scatter = class_scatter(ax, X, y, size=size, label=False)
         ax.set(xlim=extent[:2], ylim=extent[2:], xticks=[], yticks=[])
 
-    def set_data(self, X, y) -> None:
-        self.scatter.set_offsets(X)
-        self.scatter.set_facecolors([CLASS_COLORS[int(c)] for c in y])
+    def set_data(self, X, y) -> list:
+        """Show ``X, y`` as the points (instead of the data the view was built with); returns the collections."""
+        for collection in self.scatter:
+            collection.remove()
+        self.scatter = class_scatter(self.ax, X, y, size=self.size, label=False)
+        return self.scatter
 
     def update(self, model) -> np.ndarray:
         labels = model.predict(self.points).reshape(self.xx.shape)
@@ -547,15 +786,26 @@ class _BoundaryView:
 
 
 def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
-    """Noisy circles split into train (dots) and test (crosses): as the hidden layer grows, training
-    accuracy climbs while test accuracy stalls or falls — the network starts memorising the noise."""
+    """Noisy circles split into train (filled markers) and test (hollow markers): as the hidden layer grows,
+    training accuracy climbs while test accuracy stalls or falls — the network starts memorising the noise.
+    Each class has its own colour and marker shape; the points are always drawn above the boundary."""
     X, y = data.circles(samples=120, noise=0.25, seed=3)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.5, seed=0)
-    fig, (ax,) = new_figure(4.4, 4.0)
-    view = _BoundaryView(ax, X, y, resolution=60)
-    view.set_data(X_train, y_train)
-    ax.scatter(X_test[:, 0], X_test[:, 1], c=[CLASS_COLORS[int(c)] for c in y_test], marker="x", s=16, lw=0.8)
-    fig.tight_layout()
+    fig, (ax,) = new_figure(4.8, 4.6)
+    view = _BoundaryView(ax, X, y, resolution=60, size=30)
+    train_points = view.set_data(X_train, y_train)
+    test_points = []
+    for c in np.unique(y_test):
+        c = int(c)
+        test_points.append(ax.scatter(*X_test[y_test == c].T, s=34, marker=CLASS_MARKERS[c], facecolors="white",
+                                      edgecolors=CLASS_COLORS[c], linewidths=1.6, zorder=3))
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], ls="", marker="o", ms=7, color="0.45", mec=POINT_EDGE, label="train (filled)"),
+               Line2D([], [], ls="", marker="o", ms=7, mfc="white", mec="0.3", mew=1.6, label="test (hollow)")]
+    ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1, 1.01), ncol=2, frameon=False,
+              borderaxespad=0, handletextpad=0.2, columnspacing=0.8)
+    title = ax.set_title(" ", loc="left")
     cache: dict[int, object] = {}
 
     def update(v):
@@ -568,12 +818,11 @@ def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
         view.update(model)
         train_acc = float(np.mean(model.predict(X_train) == y_train))
         test_acc = float(np.mean(model.predict(X_test) == y_test))
-        ax.set_title(f"{h} hidden units per layer")
-        return f"train accuracy {train_acc:.3f} (dots), test accuracy {test_acc:.3f} (crosses)"
+        title.set_text(f"{h} hidden units per layer")
+        return f"train accuracy {train_acc:.3f} (filled markers), test accuracy {test_acc:.3f} (hollow markers)"
 
-    controls = {"hidden": widgets.SelectionSlider(options=[1, 2, 4, 8, 16, 32, 64, 128], value=hidden,
-                                                  description="hidden units", style=_SLIDER_STYLE, layout=_LAYOUT)}
-    return Explorer(fig, controls, update, animated=[view.image, ax.title])
+    controls = {"hidden": choice_slider("hidden units", [1, 2, 4, 8, 16, 32, 64, 128], hidden)}
+    return Explorer(fig, controls, update, animated=[view.image, title], foreground=[*train_points, *test_points])
 
 
 class Playground(Explorer):
@@ -589,21 +838,16 @@ class Playground(Explorer):
         self.epochs_per_step, self.max_epochs, self.seed = epochs_per_step, max_epochs, seed
         self._task = None
         self.playing = False
-        fig, (self.ax, self.ax_loss) = new_figure(7.6, 3.4, ncols=2)
+        fig, (self.ax, self.ax_loss) = new_figure(7.8, 3.6, ncols=2)
         self.rng = np.random.default_rng(seed)
         controls = {
-            "dataset": widgets.Dropdown(options=sorted(data.TOY_DATASETS), value=dataset, description="data",
-                                        layout=widgets.Layout(width="170px")),
+            "dataset": dropdown("data", sorted(data.TOY_DATASETS), dataset),
             "noise": slider("noise", noise, 0.0, 0.5, step=0.05),
-            "hidden": widgets.SelectionSlider(options=[2, 4, 8, 16, 32, 64], value=hidden, description="hidden units",
-                                              style=_SLIDER_STYLE, layout=_LAYOUT),
-            "activation": widgets.Dropdown(options=["relu", "tanh", "sigmoid", "leaky_relu"], value=activation,
-                                           description="activation", layout=widgets.Layout(width="200px")),
-            "optimizer": widgets.Dropdown(options=["SGD", "momentum", "Adam"], value=optimizer,
-                                          description="optimizer", layout=widgets.Layout(width="200px")),
+            "hidden": choice_slider("hidden units", [2, 4, 8, 16, 32, 64], hidden),
+            "activation": dropdown("activation", ["relu", "tanh", "sigmoid", "leaky_relu"], activation),
+            "optimizer": dropdown("optimizer", ["SGD", "momentum", "Adam"], optimizer),
             "learning_rate": log_slider("learning rate", learning_rate, -3, 0.5),
-            "batch_size": widgets.SelectionSlider(options=[8, 16, 32, 64, 128, 1024], value=batch_size,
-                                                  description="batch size", style=_SLIDER_STYLE, layout=_LAYOUT),
+            "batch_size": choice_slider("batch size", [8, 16, 32, 64, 128, 1024], batch_size),
         }
         self.buttons = {name: widgets.Button(description=name, icon=icon, layout=widgets.Layout(width="90px"))
                         for name, icon in [("play", "play"), ("pause", "pause"), ("step", "step-forward"),
@@ -612,13 +856,15 @@ class Playground(Explorer):
         self.buttons["pause"].on_click(lambda _b: self.pause())
         self.buttons["step"].on_click(lambda _b: self.step())
         self.buttons["reset"].on_click(lambda _b: self.reset())
-        self.ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", ylim=(0.01, 3), xlim=(0, 100))
+        self.ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", ylim=(0.01, 3), xlim=(0, 100),
+                         title="training loss")
+        plain_log_ticks(self.ax_loss.yaxis)
         self.ax_loss.grid(alpha=0.3)
-        (self.loss_line,) = self.ax_loss.plot([], [], color="C0")
+        (self.loss_line,) = self.ax_loss.plot([], [], color="C0", lw=1.8)
+        self.ax.set_title("decision regions and data")
         self._new_problem(controls)
-        fig.tight_layout()
         super().__init__(fig, controls, self._update_from_controls, buttons=list(self.buttons.values()),
-                         animated=[self.view.image, self.loss_line])
+                         animated=[self.view.image, self.loss_line], foreground=list(self.view.scatter))
 
     # -- building
     def _new_problem(self, controls) -> None:
@@ -629,13 +875,18 @@ class Playground(Explorer):
         self.rng = np.random.default_rng(self.seed)
         for artist in list(self.ax.images) + list(self.ax.collections):
             artist.remove()
-        self.view = _BoundaryView(self.ax, self.X, self.y, resolution=50)
+        if getattr(self, "view", None) is not None:
+            self.view.image.remove()
+        self.view = _BoundaryView(self.ax, self.X, self.y, resolution=50, size=16)
         self.view.image.set_animated(True)
         self.loss_line.set_data([], [])
-        self.ax_loss.set_xlim(0, 100)
+        if tuple(self.ax_loss.get_xlim()) != (0, 100):
+            self.ax_loss.set_xlim(0, 100)
+            self.invalidate()
         self._shown = (v.dataset, v.noise, v.hidden, v.activation)
+        # the boundary and the points are animated / foreground layers: swapping them needs no full redraw
         self.animated = [self.view.image, self.loss_line]
-        self.invalidate()
+        self.foreground = list(self.view.scatter)  # the data above the boundary
 
     @staticmethod
     def _make_optimizer(v):
@@ -721,48 +972,63 @@ def playground(**settings) -> Playground:
 
 
 # ------------------------------------------------------------------------------ lesson 08
-def digit_browser(model=None, images=None, labels=None, index: int = 0) -> Explorer:
+def digit_browser(model=None, images=None, labels=None, index: int = 0, pictures=None) -> Explorer:
     """Browse test images with the network's probabilities as bars.
 
     model: anything with ``predict_proba(X)`` ``(n, 10)``; images ``(n, 64)`` as the model takes them
-    (standardised is fine: the picture is rescaled); labels ``(n,)``. With no arguments, a small network is
-    trained on the digits (about a second).
+    (e.g. standardised); labels ``(n,)``; pictures ``(n, 64)``: what to draw (the raw pixel values). Pass
+    pictures when images are standardised: per-pixel standardising scrambles how a digit looks. With no
+    arguments, a small network is trained on the digits (about a second).
     """
     if model is None or images is None or labels is None:
         X, y = data.digits()
-        X_train, images, y_train, labels = data.train_test_split(X, y, test_fraction=0.2, seed=0)
+        X_train, pictures, y_train, labels = data.train_test_split(X, y, test_fraction=0.2, seed=0)
         scaler = data.Standardizer().fit(X_train)
         model = make_mlp([64, 32, 10], rng=np.random.default_rng(0))
         fit(model, scaler.transform(X_train), y_train, Adam(0.01), epochs=40, batch_size=64)
-        images = scaler.transform(images)
+        images = scaler.transform(pictures)
     images, labels = np.asarray(images), np.asarray(labels)
+    pictures = images if pictures is None else np.asarray(pictures)
+    if pictures.shape[0] != images.shape[0] or pictures[0].size != 64:
+        raise ValueError(f"digit_browser: pictures must be (n, 64) like images {images.shape}, got {pictures.shape}")
     probs_all = model.predict_proba(images)
-    fig, (ax_img, ax_bar) = new_figure(6.0, 2.8, ncols=2)
-    pic = ax_img.imshow(np.zeros((8, 8)), cmap="gray_r")
+    fig, (ax_img, ax_bar) = new_figure(6.8, 3.2, ncols=2)
+    pic = PixelImage(ax_img, np.zeros((8, 8)), "gray_r", 0, 1)
+    ax_img.set(xlim=(0, 8), ylim=(0, 8), aspect="equal")
     ax_img.set_axis_off()
-    bars = ax_bar.bar(range(10), np.zeros(10), color="C7")
-    ax_bar.set(ylim=(0, 1.05), xticks=range(10), xlabel="digit", ylabel="probability")
-    fig.tight_layout()
+    grey = "0.75"
+    bars = ax_bar.bar(range(10), np.zeros(10), color=grey, edgecolor=POINT_EDGE, linewidth=0.6)
+    ax_bar.set(ylim=(0, 1.2), yticks=np.linspace(0, 1, 6), xticks=range(10), xlabel="digit", ylabel="probability")
+    from matplotlib.patches import Patch
+
+    ax_bar.legend(handles=[Patch(fc="C2", ec=POINT_EDGE, label="true label"),
+                           Patch(fc="C3", ec=POINT_EDGE, hatch="//", label="predicted, wrong")],
+                  loc="lower right", bbox_to_anchor=(1, 1.01), ncol=2, frameon=False, borderaxespad=0,
+                  handlelength=1.2, columnspacing=0.8)
+    title = ax_img.set_title(" ")
+    true_mark = ax_bar.text(0, 0.03, "true", ha="center", va="bottom", color="C2", fontweight="bold")
     wrong = np.flatnonzero(probs_all.argmax(axis=1) != labels)
 
     def update(v):
         i = int(v.index)
-        img = images[i].reshape(8, 8)
-        pic.set_data(img)
-        pic.set_clim(img.min(), img.max())
+        img = pictures[i].reshape(8, 8)
+        pic.set_data(img[::-1])  # PixelImage puts row 0 at the bottom; an image's row 0 is its top
+        pic.norm.vmin, pic.norm.vmax = float(img.min()), float(img.max()) + 1e-12
         p = probs_all[i]
         pred = int(p.argmax())
         for k, bar in enumerate(bars):
             bar.set_height(p[k])
-            bar.set_color("C2" if k == labels[i] else "C3" if k == pred else "C7")
+            bar.set_facecolor("C2" if k == labels[i] else "C3" if k == pred else grey)
+            bar.set_hatch("//" if k == pred and k != labels[i] else "")
+        true_mark.set_position((int(labels[i]), p[int(labels[i])] + 0.02))
         ok = "✓" if pred == labels[i] else "✗"
-        ax_img.set_title(f"true {labels[i]}, predicted {pred} {ok}")
+        title.set_text(f"true {labels[i]}, predicted {pred} {ok}")
         return (f"image {i}: predicted {pred} with probability {p[pred]:.3f}; true label {labels[i]} "
                 f"({len(wrong)} of {len(labels)} test images are misclassified, e.g. {wrong[:5].tolist()})")
 
     controls = {"index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="test image",
-                                           style=_SLIDER_STYLE, layout=_LAYOUT)}
-    return Explorer(fig, controls, update, animated=[pic, *bars, ax_img.title])
+                                           style=_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT))}
+    return Explorer(fig, controls, update, animated=[pic, *bars, title, true_mark])
 
 
 FACTORIES = {

@@ -1,0 +1,121 @@
+"""The static figures: nothing overlapping, hidden or tiny (MPLBACKEND=Agg)."""
+
+import itertools
+
+import matplotlib
+import matplotlib.text
+import numpy as np
+import pytest
+
+from utils import activations, data, plots
+from utils.gradients import finite_difference_errors
+
+X = np.array([1.0, -2.0, 3.0])
+WEIGHTS = np.array([-3.0, -1.0, 2.0])
+
+
+def _texts(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # a figure closed in pyplot keeps a bare canvas
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [(t, t.get_window_extent(renderer)) for t in fig.findobj(matplotlib.text.Text)
+            if t.get_text().strip() and t.get_visible()]
+
+
+def test_course_style_keeps_figures_white_and_text_at_least_10_pt():
+    assert matplotlib.rcParams["figure.facecolor"] == "white"
+    assert not matplotlib.rcParams["savefig.transparent"]
+    assert matplotlib.rcParams["font.size"] >= 10 and matplotlib.rcParams["savefig.dpi"] == 200
+    assert plots.enable_retina_figures() is False  # outside Jupyter: nothing to configure
+
+
+@pytest.mark.parametrize("gradients", [True, False])
+def test_computation_graph_labels_never_overlap(gradients):
+    fig = plots.draw_computation_graph(X, WEIGHTS, 1.0, gradients=gradients)
+    labels = [(t, box) for t, box in _texts(fig) if t.get_fontsize() == 10]  # the numbers on the edges
+    red = [t for t, _ in labels if t.get_color() != "black"]
+    assert (len(red) > 0) == gradients
+    for (a, box_a), (b, box_b) in itertools.combinations(labels, 2):
+        assert not box_a.overlaps(box_b), f"{a.get_text()!r} overlaps {b.get_text()!r}"
+    values = sorted(t.get_text() for t, _ in labels if t.get_color() == "black")
+    assert values.count("6") == 3  # product x2·w2, z and the ReLU output
+
+
+def test_computation_graph_rejects_mismatched_inputs():
+    with pytest.raises(ValueError, match="same length"):
+        plots.draw_computation_graph([1.0, 2.0], [1.0], 0.0)
+
+
+def test_error_vs_h_guides_follow_the_truncation_branch():
+    hs = np.logspace(-13, -0.5, 80)
+    tables = [finite_difference_errors(np.exp, np.exp, 1.0, hs, dtype=dt) for dt in (np.float64, np.float32)]
+    fig = plots.plot_error_vs_h(tables)
+    ax = fig.axes[0]
+    guides = {line.get_label(): line for line in ax.get_lines() if line.get_label().startswith("slope")}
+    assert set(guides) == {"slope 1 (∝ h)", "slope 2 (∝ h²)"}
+    for label, key in [("slope 1 (∝ h)", "forward"), ("slope 2 (∝ h²)", "central")]:
+        h_guide, err_guide = guides[label].get_data()
+        err = np.asarray(tables[0][key])
+        best_h = hs[np.argmin(err)]
+        # drawn from the largest h down to the h of smallest error: never into the round-off corner
+        assert h_guide.max() == pytest.approx(hs.max()) and h_guide.min() >= best_h * 0.999
+        assert err_guide.min() >= 1e-17
+        # on the branch: within a factor 3 of the measured error at the largest h
+        assert err_guide[0] / err[-1] == pytest.approx(1, rel=2)
+    power = np.polyfit(np.log10(guides["slope 2 (∝ h²)"].get_data()[0]),
+                       np.log10(guides["slope 2 (∝ h²)"].get_data()[1]), 1)[0]
+    assert power == pytest.approx(2)
+
+
+def test_history_names_the_guessing_line_in_the_legend_not_on_the_curve():
+    from utils.model import History
+
+    history = History()
+    history.loss = list(np.geomspace(1.3, 0.05, 50))
+    history.accuracy = list(np.linspace(0.3, 1.0, 50))
+    fig = plots.plot_history(history, n_classes=3)
+    ax = fig.axes[0]
+    assert "guessing (log 3)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert not ax.texts  # no label written inside the plot, where a curve could cross it
+
+
+def test_leaky_relu_never_hides_relu():
+    z = np.linspace(-5, 5, 401)
+    fig = plots.plot_functions(z, {"step": activations.step(z), "sigmoid": activations.sigmoid(z),
+                                   "tanh": activations.tanh(z), "ReLU": activations.relu(z),
+                                   "leaky ReLU (α=0.1)": activations.leaky_relu(z, 0.1)}, ylim=(-1.5, 3))
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    relu, leaky = lines["ReLU"], lines["leaky ReLU (α=0.1)"]
+    assert relu.get_linestyle() == "-" and leaky.get_linestyle() == "--"  # dashed: ReLU shows in the gaps
+    assert leaky.get_linewidth() < relu.get_linewidth()  # and on both sides of it
+    assert lines["tanh"].get_linestyle() == "-"  # only a curve running on top of another is dashed
+
+
+def test_class_plots_use_one_marker_and_colour_per_class():
+    X2, y = data.spiral(samples=20, classes=3, seed=0)
+    fig = plots.plot_data(X2, y)
+    collections = fig.axes[0].collections
+    assert len(collections) == 3
+    colors = [matplotlib.colors.to_hex(c.get_facecolor()[0]).upper() for c in collections]
+    assert colors == plots.CLASS_COLORS[:3]
+    paths = [c.get_paths()[0].vertices.shape for c in collections]
+    assert len(set(paths)) == 3  # circle, square, triangle
+
+
+@pytest.mark.parametrize("make", [
+    lambda: plots.plot_data(*data.spiral(samples=20, classes=3, seed=0)),
+    lambda: plots.plot_clipping(),
+    lambda: plots.plot_cost([10, 100], {"a": [1e-3, 1e-2]}),
+    lambda: plots.plot_confusion_matrix(np.eye(3, dtype=int) * 5),
+    lambda: plots.plot_image_grid(np.zeros((3, 64)), ["true 3, pred 8"] * 3),
+    lambda: plots.plot_fit(np.linspace(0, 1, 20), np.linspace(0, 1, 20), {"line": np.linspace(0, 1, 20)}),
+])
+def test_static_figures_have_text_of_at_least_10_pt_and_no_overlapping_titles(make):
+    fig = make()
+    texts = _texts(fig)
+    assert min(t.get_fontsize() for t, _ in texts) >= 10
+    titles = [(t, box) for t, box in texts if t in [ax.title for ax in fig.axes]]
+    for (a, box_a), (b, box_b) in itertools.combinations(titles, 2):
+        assert not box_a.overlaps(box_b), (a.get_text(), b.get_text())
