@@ -387,7 +387,15 @@ def _long_numbers():
     return out
 
 
-@pytest.mark.parametrize("make", [_neuron, _fan_out, _long_numbers, lambda: Value(1.0) + Value(2.0)])
+def _a_plus_a():
+    a = Value(3.0, label="a")
+    out = a + a
+    out.backward()
+    return out
+
+
+@pytest.mark.parametrize("make", [_neuron, _fan_out, _long_numbers, lambda: Value(1.0) + Value(2.0), _a_plus_a,
+                                  lambda: Value(1.0, label="one")])
 def test_graph_drawing_is_readable(make):
     import matplotlib
 
@@ -436,3 +444,29 @@ def test_graph_drawing_refuses_what_it_cannot_draw_well():
     big = MLP([2, 4, 1], rng=np.random.default_rng(0))([1.0, 2.0])[0]
     with pytest.raises(ValueError, match="max_nodes"):
         draw_graph(big)
+
+
+def test_power_at_zero_has_the_right_slope_and_a_value_exponent_is_refused():
+    for k, slope in [(0, 0.0), (1, 1.0), (2, 0.0), (3, 0.0), (0.5, math.inf)]:
+        a = Value(0.0)
+        (a**k).backward()
+        assert a.grad == slope, k
+    with pytest.raises(TypeError, match="Value exponent"):
+        2 ** Value(1.0)
+
+
+def test_each_input_of_a_node_gets_its_own_arrow_also_when_it_is_the_same_value():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.patches import FancyArrowPatch
+
+    from utils.autograd_plots import draw_graph
+
+    for root, n_arrows in [(_a_plus_a(), 2), (_neuron(), 13)]:
+        fig = draw_graph(root)
+        fig.canvas.draw()
+        arrows = [p for p in fig.axes[0].patches if isinstance(p, FancyArrowPatch)]
+        assert len(arrows) == n_arrows
+        ends = {tuple(round(float(v), 1) for v in a.get_window_extent().get_points().ravel()) for a in arrows}
+        assert len(ends) == n_arrows  # no two arrows drawn on top of each other

@@ -1,6 +1,7 @@
 """Lesson 09's checkers: a corpus of realistic wrong answers (written the way a learner writes them) is
 rejected with the hint that names the mistake; valid alternatives pass (recursive or iterative topological
-orders, `a.grad = a.grad + ...`, 1/cosh² ...); nothing raises; one line is printed."""
+orders, `a.grad = a.grad + ...`, 1/cosh² ...); nothing raises; one line is printed (for a failure, plus one line
+saying why, pointing to a section of lesson 09), shown like every other checker's."""
 
 import math
 
@@ -468,9 +469,13 @@ WRONG = [
 
 
 def _one_line(capsys) -> str:
+    """The first printed line; a failure may add one indented second line saying why and where lesson 09 explains it."""
     out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out.strip()
+    lines = out.rstrip("\n").split("\n")
+    assert 1 <= len(lines) <= 2, out
+    if len(lines) == 2:
+        assert lines[0].startswith("✗") and lines[1].startswith("    ") and "\n" not in lines[1].strip(), out
+    return lines[0].strip()
 
 
 @pytest.mark.parametrize(("name", "fn", "hint"), WRONG, ids=[f"{w[0]}-{w[1].__name__}-{i}" for i, w in enumerate(WRONG)])
@@ -706,3 +711,73 @@ def test_references_pass_quietly():
     for check in CHECKS:
         result = checks.run_quietly(check, check.reference)
         assert result and result.line.startswith("✓")
+
+
+# ------------------------------------------------------------------------------ the second line and the display
+def _lesson_09_headings() -> set[str]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "solutions" / "09_autograd.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return {line.lstrip("#").strip() for cell in cells if cell["cell_type"] == "markdown"
+            for line in "".join(cell["source"]).splitlines() if line.startswith("#")}
+
+
+def test_every_cited_section_is_a_heading_of_lesson_09():
+    import re
+
+    from utils.checks import autograd as module
+
+    headings = _lesson_09_headings()
+    cited = {c.section for c in CHECKS} | {m.section for c in CHECKS for m in c.mistakes}
+    cited.discard(None)
+    assert len(cited) >= 5
+    for citation in cited:
+        lesson, title = re.fullmatch(r"lesson (\d\d), section '(.+)'", citation).groups()
+        assert lesson == "09" and title in headings, f"{citation} is not a heading of lesson 09"
+    assert all(getattr(module, name) in cited for name in dir(module) if name.startswith("SECTION_"))
+
+
+@pytest.mark.parametrize(("check", "fn", "section"), [
+    (check_mul_backward, _mul(lambda a, b, o: (setattr(a, "grad", b.data * o.grad), setattr(b, "grad", a.data * o.grad))),
+     "4. Fan-out"),
+    (check_tanh_backward, _tanh(lambda a, t, o: setattr(a, "grad", a.grad + (1 - a.data**2) * o.grad)), "3. Exercises"),
+    (check_topological_order, lambda root: [root], "5. Exercises"),
+    (check_backward, _bw_twice, "8. Common mistakes"),
+    (check_sgd_step, _sgd_no_reset, "Exercise: one step of gradient descent"),
+])
+def test_a_failure_says_why_and_which_section_explains_it(capsys, check, fn, section):
+    result = check(fn)
+    out = capsys.readouterr().out
+    assert not result and out.count("\n") == 2 and result.text == out.rstrip("\n")
+    assert result.why.startswith("Why: ") and f"See lesson 09, section '{section}" in result.why
+    assert "<b>Hint:</b>" in result.html and "Why:" in result.html and "#c0262d" in result.html
+
+
+def test_a_pass_is_one_green_line_without_why(capsys):
+    result = check_backward(check_backward.reference)
+    assert result and result.why is None and capsys.readouterr().out.count("\n") == 1
+    assert "#1b7f3b" in result.html
+
+
+def test_in_a_notebook_the_result_is_shown_as_html_like_every_checker(monkeypatch, capsys):
+    import IPython.display
+
+    from utils.checks import core
+
+    shown = []
+    monkeypatch.setattr(core, "OUTPUT_MODE", "html")
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append(obj))
+    result = check_topological_order(lambda root: [root])
+    assert capsys.readouterr().out == ""
+    assert shown == [{"text/plain": result.text, "text/html": result.html}]
+
+
+def test_a_checker_that_fails_internally_reports_instead_of_raising(capsys, monkeypatch):
+    def broken_judge(case, expected, got):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(check_topological_order, "judge", broken_judge)
+    result = check_topological_order(check_topological_order.reference)
+    assert not result and "could not judge" in _one_line(capsys)

@@ -137,11 +137,21 @@ class Value:
         if self.data == 0 and k < 0:
             raise ZeroDivisionError(f"Value ** k: 0 ** {k:g} divides by zero")
         out = Value(self.data**k, (self,), f"**{k:g}")
+        if k == 0:
+            slope = 0.0  # a^0 = 1 whatever a is
+        elif self.data == 0 and k < 1:
+            slope = math.inf  # the slope of a^k (0 < k < 1, e.g. a square root) is infinite at 0
+        else:
+            slope = k * self.data ** (k - 1)
 
         def _backward():  # d(a^k)/da = k a^(k-1)
-            self.grad += k * self.data ** (k - 1) * out.grad
+            self.grad += slope * out.grad
         out._backward = _backward
         return out
+
+    def __rpow__(self, base):
+        raise TypeError(f"{base!r} ** Value: a Value exponent is not supported (only Value ** number); "
+                        "for b ** x write (x * math.log(b)).exp()")
 
     # number on the left: 2 * v, 1 - v, 1 / v
     def __radd__(self, other) -> Value:
@@ -292,7 +302,8 @@ class Neuron:
     """``activation(w_0 x_0 + ... + w_(n-1) x_(n-1) + b)`` with every weight and the bias a ``Value``.
 
     weights: ``n_inputs`` Values, drawn from a normal with standard deviation ``1 / sqrt(n_inputs)``
-    (Xavier scaling, so tanh units start in their steep middle); bias: a Value, 0 at start.
+    (LeCun scaling: the weighted sum stays of order 1, so tanh units start in their steep middle); bias: a
+    Value, 0 at start.
     """
 
     def __init__(self, n_inputs: int, activation: str = "tanh", rng: np.random.Generator | None = None):

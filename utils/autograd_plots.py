@@ -27,6 +27,7 @@ _BOX_W, _BOX_H = 1.22, 0.72
 _COL_STEP, _ROW_STEP = 1.55, 0.95
 _MARGIN = 0.25
 _TITLE_H = 0.45
+_TITLE_CHAR_W = 0.09  # a generous width of one character of the 11 pt title
 
 
 def _number(x: float) -> str:
@@ -53,6 +54,7 @@ def _columns(order: list[Value]) -> dict[int, int]:
 
 
 _DUMMY_H = 0.1  # the height a long arrow's lane takes up in a column it passes through
+_PORT_STEP = 0.22  # vertical distance between the arrowheads of a node's inputs
 
 
 def _layout(order: list[Value]) -> tuple[dict, dict, list]:
@@ -129,7 +131,9 @@ def draw_graph(root: Value, title: str | None = "data (black) and grad (red) of 
     n_cols = max(col.values()) + 1
     top = max(row[k] + (_BOX_H if isinstance(k, int) else _DUMMY_H) / 2 for k in row)
     bottom = min(row[k] - (_BOX_H if isinstance(k, int) else _DUMMY_H) / 2 for k in row)
-    width = 2 * _MARGIN + (n_cols - 1) * _COL_STEP + _BOX_W
+    graph_width = 2 * _MARGIN + (n_cols - 1) * _COL_STEP + _BOX_W
+    width = max(graph_width, 2 * _MARGIN + _TITLE_CHAR_W * len(title or ""))  # a small graph keeps its title
+    left = _MARGIN + (width - graph_width) / 2  # the graph centred under the title
     height = 2 * _MARGIN + (top - bottom) + (_TITLE_H if title else 0.0)
 
     with plt.ioff():
@@ -142,7 +146,7 @@ def draw_graph(root: Value, title: str | None = "data (black) and grad (red) of 
 
     def centre(key) -> tuple[float, float]:
         key = id(key) if isinstance(key, Value) else key
-        return _MARGIN + _BOX_W / 2 + col[key] * _COL_STEP, _MARGIN + row[key] - bottom
+        return left + _BOX_W / 2 + col[key] * _COL_STEP, _MARGIN + row[key] - bottom
 
     for node in order:
         x, y = centre(node)
@@ -158,16 +162,20 @@ def draw_graph(root: Value, title: str | None = "data (black) and grad (red) of 
         ax.text(x, y, f"data {_number(node.data)}", ha="center", va="center", fontsize=10)
         ax.text(x, y - 0.2, f"grad {_number(node.grad)}", ha="center", va="center", fontsize=10, color=GRAD_COLOR)
 
-    for _child, _node, chain, uses, repeat in arrows:
+    for child, node, chain, uses, repeat in arrows:
         points = [(centre(chain[0])[0] + _BOX_W / 2, centre(chain[0])[1])]
         for lane in chain[1:-1]:  # run straight through each column the arrow crosses, in its own lane
             x, y = centre(lane)
             points += [(x - _BOX_W / 2, y), (x + _BOX_W / 2, y)]
-        points.append((centre(chain[-1])[0] - _BOX_W / 2, centre(chain[-1])[1]))
+        # each input of a node has its own arrowhead: the first input enters highest, the last lowest
+        slot = [i for i, c in enumerate(node.inputs) if c is child][repeat]
+        port = ((len(node.inputs) - 1) / 2 - slot) * _PORT_STEP
+        points.append((centre(chain[-1])[0] - _BOX_W / 2, centre(chain[-1])[1] + port))
+        if uses > 1:  # a + a: the two arrows leave side by side too, so they are visibly two
+            points[0] = (points[0][0], points[0][1] + port)
         style = {"arrowstyle": "-|>", "mutation_scale": 11, "color": "0.4", "lw": 1.1, "shrinkA": 1, "shrinkB": 2}
         if len(points) == 2:
-            rad = 0.0 if uses == 1 else (0.25 if repeat == 0 else -0.25)  # a + a: two arrows, bent apart
-            ax.add_patch(FancyArrowPatch(points[0], points[1], connectionstyle=f"arc3,rad={rad}", **style))
+            ax.add_patch(FancyArrowPatch(points[0], points[1], **style))
         else:
             codes = [Path.MOVETO] + [Path.LINETO] * (len(points) - 1)
             ax.add_patch(FancyArrowPatch(path=Path(points, codes), **style))

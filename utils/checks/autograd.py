@@ -2,8 +2,10 @@
 
 The exercises work on graphs of ``utils.autograd.Value`` s, so these checkers build a fresh graph for every
 case, run the learner's function on it and read the ``.grad`` (or the order, or the ``.data``) of every node
-by name. Like every checker they print one line (✓, or ✗ with the first failing case, expected vs got and a
-hint), return a ``CheckResult``, never raise, and never let the learner's function touch the caller's objects.
+by name. Like every checker they show one line (✓, or ✗ with the first failing case, expected vs got and a
+hint, then a second line saying why and which section of lesson 09 explains it), return a ``CheckResult``, never
+raise, and never let the learner's function touch the caller's objects. They show their result the way every
+checker does (``utils.checks.core``: green ✓ / red ✗ HTML in a notebook, plain text elsewhere).
 
     check_mul_backward(mul)                   # mul(a, b) -> out; out._backward adds to a.grad and b.grad
     check_tanh_backward(tanh)                 # tanh(a) -> out; out._backward adds to a.grad
@@ -23,7 +25,16 @@ from typing import Any
 
 from utils import autograd as ag
 from utils.autograd import Value
-from utils.checks.core import CheckResult, Mistake, fmt
+from utils.checks.core import CheckResult, Mistake, _show, fmt, lesson_section
+
+# the sections of lesson 09 a second line points to (tests/test_checks_autograd.py checks they are headings)
+SECTION_MUL_TANH = lesson_section("09", "3. Exercises: the backward of * and of tanh")
+SECTION_FAN_OUT = lesson_section("09", "4. Fan-out: a value used twice adds its gradients")
+SECTION_ORDER = lesson_section("09", "5. Exercises: the topological order and backward()")
+SECTION_SGD = lesson_section("09", "Exercise: one step of gradient descent")
+SECTION_MISTAKES = lesson_section("09", "8. Common mistakes")
+_FAN_OUT_WHY = ("A Value used twice receives gradient from each use, and its .grad is the sum of them; `=` "
+                "keeps only the last share.")
 
 
 class Problem(Exception):
@@ -65,6 +76,8 @@ class GraphChecker:
     verified: str = ""
     judge: Callable | None = None
     not_implemented: str = "not implemented yet — replace `raise NotImplementedError()` with your code, then run this cell again"
+    section: str | None = None  # where lesson 09 explains the exercise (a Mistake may name another section)
+    about: str | None = None  # why, in 1–2 sentences, when the mistake found has no ``why`` of its own
 
     # ------------------------------------------------------------------ running
     @staticmethod
@@ -92,52 +105,66 @@ class GraphChecker:
             return all(_is_real(a[k]) and _is_real(b[k]) and math.isclose(a[k], b[k], rel_tol=rtol, abs_tol=atol) for k in a)
         return False
 
-    def _diagnose(self, case: GraphCase, got: Any) -> str | None:
+    def _diagnose(self, case: GraphCase, got: Any) -> tuple[str | None, str | None, str | None]:
+        """(hint, why, section) for a failing case: the first known mistake that gives the same outcome,
+        else the case's own hint."""
         for mistake in self.mistakes:
             try:
                 out = self._run(case.driver, mistake.fn)
             except NotImplementedError:
                 continue
             if self._same_outcome(got, out, mistake.rtol, mistake.atol):
-                return mistake.hint
-        return case.hint_if_fails
+                return mistake.hint, mistake.why or self.about, mistake.section or self.section
+        return case.hint_if_fails, self.about, self.section
 
     # ------------------------------------------------------------------ checking
+    def _finish(self, passed: bool, line: str, case: GraphCase | None = None, hint: str | None = None,
+                problem: str | None = None, why: str | None = None, section: str | None = None) -> CheckResult:
+        """Make the result and show it like every checker: the line and, for a failure, a second line
+        "Why: ... See lesson 09, section '...'."."""
+        second = " ".join(part for part in (f"Why: {why}" if why else "", f"See {section}." if section else "") if part)
+        result = CheckResult(self.name, passed, len(self.cases), line, case.label if case else None, hint, problem,
+                             second or None)
+        _show(result)
+        return result
+
     def __call__(self, student_fn: Any) -> CheckResult:
+        try:
+            return self._check(student_fn)
+        except Exception as exc:  # noqa: BLE001 — a checker never crashes a learner's notebook
+            return self._finish(False, f"✗ check_{self.name}: the checker could not judge this function "
+                                       f"({type(exc).__name__}: {exc})", problem="checker error")
+
+    def _check(self, student_fn: Any) -> CheckResult:
         title = f"check_{self.name}"
-
-        def finish(passed: bool, line: str, case: GraphCase | None = None, hint: str | None = None,
-                   problem: str | None = None) -> CheckResult:
-            print(line)
-            return CheckResult(self.name, passed, len(self.cases), line, case.label if case else None, hint, problem)
-
         if not callable(student_fn):
-            return finish(False, f"✗ {title}: expected your function (pass `{self.name.removesuffix('_backward')}` "
-                                 f"without calling it), got {type(student_fn).__name__} {fmt(student_fn)}",
-                          problem="not a function")
+            return self._finish(False, f"✗ {title}: expected your function (pass `{self.name.removesuffix('_backward')}` "
+                                       f"without calling it), got {type(student_fn).__name__} {fmt(student_fn)}",
+                                problem="not a function", why="A checker calls your function itself, on several cases.")
         for case in self.cases:
             expected = self._run(case.driver, self.reference)
             try:
                 got = self._run(case.driver, student_fn)
             except NotImplementedError:
-                return finish(False, f"✗ {title}: {self.not_implemented}", case, problem="not implemented yet")
+                return self._finish(False, f"✗ {title}: {self.not_implemented}", case, problem="not implemented yet")
             where = f'✗ {title} — case "{case.label}": '
-            if isinstance(got, _Raised):
-                hint = self._diagnose(case, got)
-                line = where + f"your function raised {got}" + (f". Hint: {hint}" if hint else "")
-                return finish(False, line, case, hint, f"raised {got.type.__name__}")
-            if isinstance(got, Problem):
-                hint = self._diagnose(case, got)
-                line = where + str(got) + (f". Hint: {hint}" if hint else "")
-                return finish(False, line, case, hint, str(got))
+            if isinstance(got, _Raised | Problem):
+                hint, why, section = self._diagnose(case, got)
+                problem = f"raised {got.type.__name__}" if isinstance(got, _Raised) else str(got)
+                line = where + (f"your function raised {got}" if isinstance(got, _Raised) else str(got))
+                line += f". Hint: {hint}" if hint else ""
+                return self._finish(False, line, case, hint, problem, why, section)
             verdict = (self.judge or _judge_numbers)(case, expected, got)
             if verdict is not None:
-                problem, shown_expected, shown_got, hint = verdict
-                hint = hint or self._diagnose(case, got)
+                problem, shown_expected, shown_got, judged_hint = verdict
+                if judged_hint:  # the judge named the mistake itself
+                    hint, why, section = judged_hint, self.about, self.section
+                else:
+                    hint, why, section = self._diagnose(case, got)
                 line = where + f"{problem}; expected {shown_expected}, got {shown_got}" + (f". Hint: {hint}" if hint else "")
-                return finish(False, line, case, hint, problem)
+                return self._finish(False, line, case, hint, problem, why, section)
         line = f"✓ {title}: all {len(self.cases)} cases pass" + (f" ({self.verified})" if self.verified else "")
-        return finish(True, line)
+        return self._finish(True, line)
 
 
 def _is_real(x: Any) -> bool:
@@ -238,6 +265,9 @@ def _mul_driver(a_data: float, b_data: float, out_grad: float, a_grad: float = 0
 check_mul_backward = GraphChecker(
     name="mul_backward",
     reference=_mul_reference,
+    section=SECTION_MUL_TANH,
+    about=("The chain rule: each input's gradient is its local slope (for a product, the other factor) times the "
+           "gradient that arrived at the output, out.grad, added to what the input's .grad already holds."),
     verified="a.grad += b.data·out.grad and b.grad += a.data·out.grad, with out.grad ≠ 1, for a * a, "
              "and adding to a gradient that was already there",
     cases=[
@@ -254,8 +284,9 @@ check_mul_backward = GraphChecker(
         Mistake("a.grad and b.grad did not change: _backward must add b.data * out.grad to a.grad and a.data * "
                 "out.grad to b.grad (the other factor's .data — its .grad is still 0)", _mul_with(lambda a, b, o: None)),
         Mistake("`=` replaced the gradient instead of adding to it: a Value used twice (a * a, or a used elsewhere "
-                "too) must collect gradient from every use — write a.grad += ..., b.grad += ... (section 4, fan-out)",
-                _mul_with(lambda a, b, o: (_set(a, b.data * o.grad), _set(b, a.data * o.grad)))),
+                "too) must collect gradient from every use — write a.grad += ..., b.grad += ...",
+                _mul_with(lambda a, b, o: (_set(a, b.data * o.grad), _set(b, a.data * o.grad))),
+                why=_FAN_OUT_WHY, section=SECTION_FAN_OUT),
         Mistake("each input's slope is the *other* factor: a.grad += b.data * out.grad, b.grad += a.data * out.grad",
                 _mul_with(lambda a, b, o: (_add(a, a.data * o.grad), _add(b, b.data * o.grad)))),
         Mistake("out.grad is missing: the chain rule multiplies the local slope (the other factor) by the gradient "
@@ -310,7 +341,10 @@ def _tanh_driver(a_data: float, out_grad: float, a_grad: float = 0.0) -> Callabl
 check_tanh_backward = GraphChecker(
     name="tanh_backward",
     reference=_tanh_reference,
-    verified="a.grad += (1 − t²)·out.grad with t = tanh(a), at 0, in the steep middle, saturated, "
+    section=SECTION_MUL_TANH,
+    about=("tanh's local slope is 1 − t², where t = tanh(a) is the output; the chain rule multiplies it by out.grad "
+           "and adds the result to a.grad."),
+    verified="a.grad += (1 − t²)·out.grad with t = tanh(a), in the steep middle, with out.grad ≠ 1, saturated, "
              "and adding to a gradient that was already there",
     cases=[
         GraphCase("a = 0.5, out.grad = 1", _tanh_driver(0.5, 1.0)),
@@ -323,8 +357,9 @@ check_tanh_backward = GraphChecker(
     ],
     mistakes=[
         Mistake("`=` replaced the gradient instead of adding to it: when a is also used elsewhere its gradient "
-                "collects every use — write a.grad += (1 - t**2) * out.grad (section 4, fan-out)",
-                _tanh_with(lambda a, t, o: _set(a, (1 - t**2) * o.grad))),
+                "collects every use — write a.grad += (1 - t**2) * out.grad",
+                _tanh_with(lambda a, t, o: _set(a, (1 - t**2) * o.grad)),
+                why=_FAN_OUT_WHY, section=SECTION_FAN_OUT),
         Mistake("the slope uses the output t = tanh(a), not the input: 1 - t**2, not 1 - a.data**2",
                 _tanh_with(lambda a, t, o: _add(a, (1 - a.data**2) * o.grad))),
         Mistake("out.grad is missing: multiply the local slope 1 - t**2 by the gradient that arrived at out",
@@ -519,7 +554,7 @@ def _judge_order(case: GraphCase, expected: list[str], got: list[str]):
                 if all_reversed or got[0] == root.label:
                     hint = ("the root came first: each node was appended before its inputs (pre-order, or the list "
                             "reversed) — append a node after the loop over its inputs (post-order), so the root comes "
-                            "last; backward() walks the list reversed itself (section 5)")
+                            "last; backward() walks the list reversed itself")
                 else:
                     hint = ("a node must come after all its inputs, also when they are reached along paths of "
                             "different length (a breadth-first walk does not guarantee this): append a node after "
@@ -535,6 +570,9 @@ def _topo_case(kind: str, hint: str | None = None) -> GraphCase:
 check_topological_order = GraphChecker(
     name="topological_order",
     reference=_topo_reference,
+    section=SECTION_ORDER,
+    about=("backward() walks this list reversed, so every node must come after all its inputs: then each node hands "
+           "its gradient on only after every use of it has added its share."),
     judge=_judge_order,
     verified="every node exactly once and after all its inputs — for a + a, equal data, the neuron, a shared middle "
              f"node, paths of different length, and a chain {_DEPTH} deep; any valid order passes",
@@ -645,11 +683,14 @@ def _backward_twice(root):
 
 
 _ORDER_HINT = ("a node passed its gradient on before every use of it had added its share (a Value used twice): call "
-               "_backward in reversed topological order — for node in reversed(topological_order(root)) (section 5)")
+               "_backward in reversed topological order — for node in reversed(topological_order(root))")
 
 check_backward = GraphChecker(
     name="backward",
     reference=_backward_reference,
+    section=SECTION_ORDER,
+    about=("A node may pass its gradient on only once it is complete, after every node that uses it has run its "
+           "_backward; reversed topological order (root first) guarantees that, starting from root.grad = 1."),
     not_implemented=("not implemented yet — your backward (or the topological_order it calls) still raises "
                      "NotImplementedError; replace it with your code, then run this cell again"),
     verified="root.grad = 1, every node's _backward once in reversed topological order, gradients of reused "
@@ -672,7 +713,9 @@ check_backward = GraphChecker(
                 _backward_every_path),
         Mistake("the gradients came out too large, as if backward ran twice on this graph: backward() adds to "
                 ".grad, so a second pass without resetting every grad to 0 doubles the leaves' gradients (or worse)",
-                _backward_twice),
+                _backward_twice, section=SECTION_MISTAKES,
+                why=("backward() adds to .grad, so that the shares of a Value used twice add up; run again on the same "
+                     "graph, it adds every gradient a second time, and the middle nodes pass their doubled grads on.")),
     ],
 )
 
@@ -748,6 +791,9 @@ _REBIND_HINT = ("the parameters did not change: `p = p - ...` makes a new Value 
 check_sgd_step = GraphChecker(
     name="sgd_step",
     reference=_sgd_reference,
+    section=SECTION_SGD,
+    about=("Gradient descent moves each parameter a small step against its gradient, in place (the model holds "
+           "these very Values); backward() adds to .grad, so each gradient is reset once it has been used."),
     verified="p.data -= learning_rate · p.grad, then p.grad = 0, so two training steps in a row use each step's "
              "own gradient",
     cases=[
