@@ -249,9 +249,9 @@ def _lv3(inputs, weights, biases):
 WRONG += [
     ("step", lambda z: (z >= 0).astype(float), "use z > 0"),
     ("step", lambda z: z > 0, "astype(float)"),
-    ("step", lambda z: np.sign(z), "`z` < 0"),
+    ("step", lambda z: np.sign(z), "np.sign gives -1"),
     ("step", lambda z: np.heaviside(z, 1.0), "use z > 0"),
-    ("step", lambda z: np.heaviside(np.asarray(z, dtype=float), 0.5), "`z` == 0"),
+    ("step", lambda z: np.heaviside(np.asarray(z, dtype=float), 0.5), "not 0.5"),
     ("step", lambda z: np.maximum(0, z), "that is relu"),
     ("step", lambda z: np.where(z > 0, 1.0, -1.0), "`z` <= 0"),
 ]
@@ -446,7 +446,7 @@ WRONG += [
     ("leaky_relu", lambda z, alpha=0.01: np.where(z > 0, z, alpha), "alpha itself"),
     ("leaky_relu", lambda z, alpha=0.01: np.maximum(alpha, z), "alpha itself"),
     ("leaky_relu", lambda z, alpha=0.01: np.where(z > 0, z, -alpha * z), "sign"),
-    ("leaky_relu", lambda z, alpha=0.01: np.where(z > 0, z, z / alpha), "`z` < 0"),
+    ("leaky_relu", lambda z, alpha=0.01: np.where(z > 0, z, z / alpha), "divided by alpha"),
     ("leaky_relu", lambda z, alpha=0.1: np.where(z > 0, z, alpha * z), "default alpha"),
 ]
 
@@ -568,7 +568,7 @@ WRONG += [
     ("mse", lambda p, t: (p - t) ** 2 / len(p), "np.sum"),
     ("mse", lambda p, t: np.mean(p - t) ** 2, "square each error"),
     ("mse", lambda p, t: np.sum((p - t) ** 2) / p.shape[1], "shape[1]"),
-    ("mse", lambda p, t: 0.5 * np.mean((p - t) ** 2), "half"),
+    ("mse", lambda p, t: 0.5 * np.mean((p - t) ** 2), "½ × the right answer"),
     ("mse", lambda p, t: np.mean(np.sum((p - t) ** 2, axis=-1)), "every element"),
 ]
 

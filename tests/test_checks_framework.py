@@ -332,3 +332,110 @@ def test_a_more_accurate_method_is_accepted_but_an_ignored_h_is_not():
     assert five_point.passed, five_point.text
     fixed = run_quietly(check_numerical_derivative, lambda f, x, h=1e-5: (f(x + 1e-5) - f(x - 1e-5)) / 2e-5)
     assert not fixed.passed and "h was ignored" in fixed.hint
+
+
+# ------------------------------------------------------------------------------ never guess: causes are checked
+def test_a_mistake_seen_on_the_failing_case_only_is_a_coincidence():
+    """A known mistake that reproduces the failing case but computes something else on every other case the
+    learner got wrong names nothing (a median that equals the maximum on one case is not 'the largest error')."""
+    checker = _generic(lambda x: float(np.mean(x)), [Case("[1, 3, 3]", (np.array([1.0, 3.0, 3.0]),)),
+                                                     Case("[0, 1, 5, 6]", (np.array([0.0, 1.0, 5.0, 6.0]),))],
+                       kind=NUMBER, mistakes=[Mistake("that is the largest value", lambda x: float(np.max(x)))])
+    result = run_quietly(checker, lambda x: float(np.median(x)))
+    assert not result.passed and "largest value" not in (result.hint or "")
+
+
+def test_a_relation_on_a_one_by_one_case_must_hold_on_the_larger_cases():
+    """dvalues [[1.0]] makes 'dvalues + slope' look like 'dvalues added twice'; the (3, 3) case says otherwise."""
+    def slope(d, z):
+        return d * z * (1 - z)
+
+    checker = _generic(slope, [Case("1 × 1", (np.array([[1.0]]), np.array([[0.5]]))),
+                               Case("3 × 3", (_ROWS[:3] / 10, _ROWS[1:] / 10))])
+    result = run_quietly(checker, lambda d, z: d + z * (1 - z))
+    assert "added twice" not in (result.hint or "")
+
+
+def test_a_reordering_must_reorder_every_case():
+    """On a symmetric input a flipped comparison looks like a reversed array; the other cases show it is not."""
+    def step(z):
+        return (np.asarray(z) > 0).astype(float)
+
+    checker = _generic(step, [Case("symmetric", (np.array([-2.0, -1.0, 0.0, 1.0, 2.0]),)),
+                              Case("(2, 3)", (np.array([[1.0, -3.0, 2.0], [0.5, -0.5, 4.0]]),))])
+    hint = _hint(checker, lambda z: (np.asarray(z) < 0).astype(float))
+    assert "reverse order" not in hint and "wrong places" not in hint
+    assert "-z" in hint or "condition is reversed" in hint
+
+
+def test_rounding_must_explain_every_failing_case():
+    checker = _generic(lambda x: float(x) * 2.5, [Case("0.5", (0.5,)), Case("3", (3.0,))], kind=NUMBER)
+    assert "rounded" not in _hint(checker, lambda x: 1.0)
+
+
+def test_a_valid_alternative_must_have_the_right_type():
+    checker = _generic(lambda x: 2.0 * x, [Case("[1, 2]", (np.array([1.0, 2.0]),), valid=lambda got: True)])
+    assert not run_quietly(checker, lambda x: [2.0, 4.0]).passed
+    assert run_quietly(checker, lambda x: 2.0 * x + 1).passed
+
+
+# ------------------------------------------------------------------------------ what the learner wrote
+def test_mutation_hint_quotes_the_learners_own_line():
+    def relu(z):
+        out = np.asarray(z)
+        out[out < 0] = 0
+        return out
+
+    hint = run_quietly(check_relu, relu).hint
+    assert "`out = np.asarray(z)` does not copy" in hint and "`out[out < 0] = 0`" in hint
+
+    def relu_out(z):
+        return np.maximum(z, 0, out=z)
+
+    assert "(out=)" in run_quietly(check_relu, relu_out).hint
+
+    def relu_direct(z):
+        z[z < 0] = 0
+        return z
+
+    assert "your line `z[z < 0] = 0` changes the caller's `z`" in run_quietly(check_relu, relu_direct).hint
+
+
+def test_np_max_with_two_arguments_points_to_np_maximum():
+    assert "np.maximum(a, b)" in run_quietly(check_relu, lambda z: np.max(0, z)).hint
+
+
+def test_wrong_only_on_one_branch_names_what_it_computes_there():
+    def exercise(z, alpha=0.5):
+        return np.where(z > 0, z, alpha * z)
+
+    checker = _generic(exercise, [Case("mixed signs", (np.array([-2.0, -1.0, 0.5, 1.0, 3.0]),))])
+    assert "`z` / `alpha`" in _hint(checker, lambda z, alpha=0.5: np.where(z > 0, z, z / alpha))
+    assert "`z`²" in _hint(checker, lambda z, alpha=0.5: np.where(z > 0, z * z, alpha * z))
+
+
+def test_log_of_the_right_answer_and_boolean_indexing():
+    assert "logarithm" in _hint(_generic(_softmax_rows, ROWS_CASE), lambda z: np.log(_softmax_rows(z)))
+    masked = _generic(lambda d, z: d * (z > 0), [Case("(4, 3)", (_ROWS, _ROWS - 1.0))])
+    assert "a[mask]" in _hint(masked, lambda d, z: d[z > 0])
+
+
+def test_labels_broadcast_against_probabilities_is_named():
+    def cross_entropy(p, t):
+        t = np.asarray(t)
+        one_hot = t if t.ndim == 2 else np.eye(p.shape[1])[t]
+        return float(np.mean(-np.log(np.sum(p * one_hot, axis=1))))
+
+    probs = np.array([[0.2, 0.3, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+    checker = _generic(cross_entropy, [Case("4 samples", (probs, np.array([2, 0, 1, 1])))], kind=NUMBER)
+    hint = _hint(checker, lambda p, t: float(np.mean(-np.sum(t * np.log(p), axis=1))))
+    assert "`t` has shape (4,)" in hint and "np.arange(n)" in hint and "keepdims" not in hint
+
+
+def test_parameters_in_the_wrong_order_are_found_by_calling_the_function_swapped():
+    def loss(p, t):
+        return float(np.mean(np.asarray(p)[np.arange(len(p)), t]))
+
+    checker = _generic(loss, [Case("3 samples", (_ROWS[:3], np.array([0, 2, 1])))], kind=NUMBER)
+    hint = _hint(checker, lambda t, p: float(np.mean(np.asarray(p)[np.arange(len(p)), t])))
+    assert "`p` and `t` are swapped" in hint and "def exercise(p, t)" in hint

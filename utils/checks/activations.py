@@ -37,11 +37,13 @@ _SIGMOID = lesson_section("03", "Sigmoid without overflow")
 _SOFTMAX = lesson_section("03", "3. Softmax: scores to probabilities")
 _OVERFLOW = lesson_section("03", "Overflow, and the one-line fix")
 _ROWS = lesson_section("03", "Batches: one softmax per row")
+_COPY_FIX = "work on a copy, {name} = np.array({name}, dtype=float), or build a new array"
 _ELEMENTWISE = {"elementwise": _FIVE, "dtype": _FIVE, "reduce": _FIVE, "branch": _CLASSIC}
 
 
 check_step = Checker(
     name="step",
+    mutation_fix=_COPY_FIX,
     reference=ref.step,
     verified="1 where z > 0 and 0 elsewhere (step(0) = 0), batches, float32, integers",
     section=_FIVE, sections=_ELEMENTWISE,
@@ -54,11 +56,18 @@ check_step = Checker(
         Mistake("the result has dtype bool: convert it with (z > 0).astype(float)", lambda z: np.asarray(z) > 0),
         Mistake("that is relu (z where z > 0); step gives 1 where z > 0 and 0 elsewhere",
                 lambda z: np.maximum(0.0, np.asarray(z, dtype=float))),
+        Mistake("the comparison is reversed: step gives 1 where z > 0 (not z < 0) and 0 elsewhere",
+                lambda z: (np.asarray(z) < 0).astype(float)),
+        Mistake("np.sign gives -1 for negative z: step gives 0 there — use (z > 0).astype(float)",
+                lambda z: np.sign(np.asarray(z, dtype=float))),
+        Mistake("step(0) is 0 in this course, not 0.5: use np.heaviside(z, 0.0) or (z > 0).astype(float)",
+                lambda z: np.heaviside(np.asarray(z, dtype=float), 0.5)),
     ],
 )
 
 check_sigmoid = Checker(
     name="sigmoid",
+    mutation_fix=_COPY_FIX,
     reference=ref.sigmoid,
     verified="values, batches, no overflow at z = ±1000, float32, integers",
     section=_SIGMOID, sections={**_ELEMENTWISE, "branch": _SIGMOID},
@@ -91,6 +100,7 @@ check_sigmoid = Checker(
 
 check_tanh = Checker(
     name="tanh",
+    mutation_fix=_COPY_FIX,
     reference=ref.tanh,
     verified="values, batches, z = ±1000 without overflow, float32, integers",
     section=_CLASSIC, sections={**_ELEMENTWISE, "overflow": _SIGMOID, "scale": _CLASSIC},
@@ -125,8 +135,14 @@ check_relu = Checker(
                 lambda z: np.minimum(0.0, np.asarray(z, dtype=float))),
         Mistake("np.clip(z, 0, 1) also caps the positive side at 1; relu has no upper limit: np.maximum(0, z)",
                 lambda z: np.clip(np.asarray(z, dtype=float), 0, 1)),
+        Mistake("that is the step function (1 where z > 0): relu keeps the value of z itself there, "
+                "np.maximum(0, z)", lambda z: (np.asarray(z) > 0).astype(float)),
+        Mistake("that is leaky relu (a small slope for z < 0): relu gives exactly 0 there, np.maximum(0, z)",
+                lambda z: np.maximum(np.asarray(z, dtype=float), 0.01 * np.asarray(z, dtype=float))),
     ],
     mutation_hint="z[z < 0] = 0 changed the caller's array; return a new one with np.maximum(0, z)",
+    mutation_fix="return a new array with np.maximum(0, {name}), or work on a copy, {name} = np.array({name}, "
+                 "dtype=float)",
 )
 
 _leaky_cases = _elementwise_cases(
@@ -163,11 +179,15 @@ check_leaky_relu = Checker(
                 "start with z = np.asarray(z, dtype=float)", _leaky_inplace),
         Mistake("that is plain relu: negative inputs must give alpha * z, not 0",
                 lambda z, alpha=0.01: np.maximum(0, z)),
+        Mistake("negative inputs were divided by alpha: they must be multiplied, alpha * z",
+                lambda z, alpha=0.01: np.where(np.asarray(z) > 0, np.asarray(z, dtype=float),
+                                               np.asarray(z, dtype=float) / alpha)),
         Mistake("negative inputs gave alpha itself, a constant: they must give alpha * z",
                 lambda z, alpha=0.01: np.where(np.asarray(z) > 0, np.asarray(z, dtype=float), alpha),
                 why="The slope on the negative side is alpha, so the value there is alpha times z."),
     ],
     mutation_hint="z[z < 0] *= alpha changed the caller's array; work on z = np.array(z, dtype=float) (a copy)",
+    mutation_fix="work on a copy, {name} = np.array({name}, dtype=float), or build a new array with np.where",
 )
 
 
@@ -243,4 +263,6 @@ check_softmax = Checker(
                 "row's own max, z.max(axis=-1, keepdims=True)", _softmax_wrong(shift="all")),
     ],
     mutation_hint="z -= z.max(...) changed the caller's array; write z = z - z.max(...) to make a new one",
+    mutation_fix="write {name} = {name} - {name}.max(axis=-1, keepdims=True), which makes a new array, instead of "
+                 "changing the caller's",
 )

@@ -21,7 +21,9 @@ _rng = np.random.default_rng(6)
 _Z = np.array([[1.5, -0.5, 2.0], [-1.0, 0.3, -2.5], [0.7, -0.1, 4.0]])  # no exact zeros (the kink)
 _D = np.array([[1.0, -2.0, 0.5], [3.0, 1.0, -1.0], [0.2, 0.4, -0.6]])
 _Z4 = _rng.normal(size=(4, 5)) + 0.05
+_Z4[0, 3] = _Z4[3, 3] = 0.0  # two inputs exactly at the kink: the gradient is blocked there
 _D4 = _rng.normal(size=(4, 5))
+_COPY_FIX = "start from a copy ({name} = {name}.copy()) or build a new array, and return that"
 
 
 # ------------------------------------------------------------------------------ ReLU
@@ -40,7 +42,7 @@ check_relu_backward = Checker(
     cases=[
         Case("the single neuron: dvalues [[1.0]], inputs [[6.0]]", (np.array([[1.0]]), np.array([[6.0]]))),
         Case("a (3, 3) batch with negative inputs", (_D, _Z)),
-        Case("a (4, 5) batch", (_D4, _Z4)),
+        Case("a (4, 5) batch, two inputs exactly 0", (_D4, _Z4)),
     ],
     mistakes=[
         Mistake("the gradient also flowed where the input was negative: ReLU's slope is 0 there, so set "
@@ -59,8 +61,11 @@ check_relu_backward = Checker(
                 lambda d, z: _a(d) * _a(z)),
         Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
                 "dvalues * (inputs > 0)", lambda d, z: _a(d) @ (_a(z) > 0).astype(float)),
+        Mistake("the gradient was passed where inputs == 0: the lesson passes it only where inputs > 0 and "
+                "blocks it elsewhere, so use inputs > 0, not inputs >= 0", lambda d, z: _a(d) * (_a(z) >= 0)),
     ],
     mutation_hint="dvalues[inputs <= 0] = 0 changed the caller's array: start with dinputs = dvalues.copy()",
+    mutation_fix=_COPY_FIX,
 )
 
 
@@ -89,13 +94,19 @@ check_sigmoid_backward = Checker(
                 lambda d, z: sigmoid(z) * (1 - sigmoid(z))),
         Mistake("sign error: the slope is s * (1 - s), which is positive", lambda d, z: _a(d) * sigmoid(z) * (sigmoid(z) - 1)),
         Mistake("that multiplies by σ(z) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(z)),
+        Mistake("that multiplies by (1 − σ(z)) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(-_a(z))),
         Mistake("1 - s² is the slope of tanh; sigmoid's slope is s * (1 - s)", lambda d, z: _a(d) * (1 - sigmoid(z) ** 2)),
         Mistake("the slope is s * (1 - s), not s * (1 + s)", lambda d, z: _a(d) * sigmoid(z) * (1 + sigmoid(z))),
         Mistake("s must be the sigmoid of the inputs (the forward pass), not of dvalues: s = sigmoid(inputs)",
                 lambda d, z: _a(d) * sigmoid(d) * (1 - sigmoid(d))),
         Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
                 "dvalues * s * (1 - s)", lambda d, z: _a(d) @ (sigmoid(z) * (1 - sigmoid(z)))),
+        Mistake("s was computed with np.tanh: s must be the sigmoid of the inputs, s = 1 / (1 + np.exp(-inputs)) "
+                "(stable form from lesson 03)", lambda d, z: _a(d) * np.tanh(_a(z)) * (1 - np.tanh(_a(z)))),
+        Mistake("dvalues was added to the slope; the chain rule multiplies: dvalues * s * (1 - s)",
+                lambda d, z: _a(d) + sigmoid(z) * (1 - sigmoid(z))),
     ],
+    mutation_fix=_COPY_FIX,
 )
 
 
@@ -164,7 +175,11 @@ check_dense_backward = Checker(
         Mistake("dbiases is a mean over the samples; the biases are added to every sample, so their gradient is "
                 "the sum: np.sum(dvalues, axis=0, keepdims=True)", _dense_wrong(dbiases="mean"),
                 why="Each sample's output used the same biases, so the gradients of all samples add up."),
+        Mistake("dweights comes from the first sample only: every sample used the same weights, so their "
+                "gradients add up — inputs.T @ dvalues sums over all samples",
+                lambda d, x, w: (_a(d) @ _a(w).T, np.outer(_a(x)[0], _a(d)[0]), _a(d).sum(axis=0, keepdims=True))),
     ],
+    mutation_fix=_COPY_FIX,
 )
 
 
@@ -179,6 +194,28 @@ def _softmax_ce_backward(probs, y_true):
 def _onehot_of(p, t):
     t = np.asarray(t)
     return t.astype(float) if t.ndim == 2 else np.eye(_a(p).shape[1])[t]
+
+
+def _labels_of(p, t):
+    t = np.asarray(t)
+    return t if t.ndim == 1 else np.argmax(t, axis=1)
+
+
+def _sce_at(p, columns):
+    d = _a(p).copy()
+    d[np.arange(len(d)), columns] -= 1
+    return d / len(d)
+
+
+def _sce_columns(p, t):
+    d = _a(p).copy()
+    d[:, _labels_of(p, t)] -= 1
+    return d / len(d)
+
+
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 _PROBS = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
@@ -203,6 +240,8 @@ check_softmax_cross_entropy_backward = Checker(
                 "(probs - one_hot) / n_samples", lambda p, t: _a(p) - _onehot_of(p, t)),
         Mistake("integer labels are not one-hot: subtract 1 at probs[range(n), y_true] (or build the one-hot "
                 "matrix first)", lambda p, t: (_a(p) - np.asarray(t)) / len(_a(p))),
+        Mistake("integer labels are not one-hot: subtract 1 at probs[range(n), y_true] (or build the one-hot "
+                "matrix first)", lambda p, t: (_a(p) - np.asarray(t).reshape(len(_a(p)), -1)) / len(_a(p))),
         Mistake("one-hot targets (2-D) must work too: turn them into labels with np.argmax(y_true, axis=1)",
                 lambda p, t: _softmax_ce_backward(p, np.asarray(t).astype(int))),
         Mistake("sign error: the gradient is probs - one_hot (push the true class's score up, the others down)",
@@ -211,6 +250,22 @@ check_softmax_cross_entropy_backward = Checker(
                 "undivided", lambda p, t: _a(p) / len(_a(p)) - _onehot_of(p, t)),
         Mistake("divided by the number of classes; divide by n_samples (the rows)",
                 lambda p, t: (_a(p) - _onehot_of(p, t)) / _a(p).shape[1]),
+        Mistake("d[:, y_true] -= 1 subtracts 1 from whole columns (every sample, every label's class): pair each "
+                "row with its own label, d[np.arange(n), y_true] -= 1", _sce_columns,
+                why="Two index arrays pair up element by element; a slice with an index array takes every "
+                    "combination."),
+        Mistake("the labels were shifted by one (y_true - 1): classes count from 0, so label k is column k",
+                lambda p, t: _sce_at(p, _labels_of(p, t) - 1)),
+        Mistake("softmax was applied again: probs are already probabilities (the softmax output), so the "
+                "gradient is (probs - one_hot) / n_samples, with no further softmax",
+                lambda p, t: (_softmax_rows(_a(p)) - _onehot_of(p, t)) / len(_a(p))),
+        Mistake("d[np.arange(n), y_true] - 1 makes a new 1-D array of n values and leaves d unchanged: subtract "
+                "in place on a copy, d = probs.copy(); d[np.arange(n), y_true] -= 1; return d / n",
+                lambda p, t: (_a(p)[np.arange(len(_a(p))), _labels_of(p, t)] - 1) / len(_a(p))),
+        Mistake("np.argmax(y_true) without axis= gives one number for the whole array: turn one-hot targets into "
+                "labels with np.argmax(y_true, axis=1)",
+                lambda p, t: _sce_at(p, np.argmax(t) if np.ndim(t) == 2 else np.asarray(t))),
     ],
     mutation_hint="probs[range(n), y_true] -= 1 changed the caller's array: start with dlogits = probs.copy()",
+    mutation_fix="start with a copy, dlogits = {name}.copy(), and change that",
 )

@@ -7,16 +7,21 @@ which section of the lesson explains it.
 
 How a failure is explained, in order:
 
-1. the function changed its input (``Checker.mutation_hint``);
+1. the function changed its input (``Checker.mutation_hint``; with ``mutation_fix``, the learner's own line
+   that wrote into the argument, found in their source, is quoted);
 2. a known wrong implementation (``Mistake``) that reproduces the learner's answer on the failing case
-   *and* on every other case (so a coincidence on one case does not name the wrong mistake);
+   *and* on every other case — or, second best, on another case the learner got wrong as well and nowhere
+   contradicts them (a mistake that matches the failing case only is a coincidence and names nothing);
 3. the **diagnosis layer** (``diagnose``), generic for every checker: how *got* relates to *expected*
    — a constant factor (×n_samples, ×2, ×½, × an argument such as ``h`` or ``alpha``), a flipped sign,
    the right function of a scaled input, a transpose, the right values in the wrong places, normalised
    over the wrong axis, a broadcast to a wrong shape, integer dtype or rounding, all zeros (a no-op or an
    alias), NaN/inf (overflow, log of 0), right on some elements/rows only, tuple items in the wrong
-   order, a list instead of an array; for an exception, the learner's own line that raised it;
-4. the case's ``hint_if_fails``; 5. which cases pass and which do not.
+   order, a list instead of an array; for an exception, the learner's own line that raised it. A relation
+   must hold on the other failing cases too (a 1×1 case, or inputs of ones, make coincidences): what a tiny
+   case suggests is dropped when the larger cases say otherwise;
+4. the case's ``hint_if_fails``; 5. a known mistake or a diagnosis found on another failing case;
+6. which cases pass and which do not.
 
 A valid alternative is judged against the mathematically right answer (``Case.valid``), so a more
 accurate method passes. A checker never raises and never lets the learner's function change the
@@ -448,6 +453,60 @@ def _arg_names(reference: Callable, n: int) -> list[str]:
     return (names + [f"argument {i + 1}" for i in range(len(names), n)])[:n]
 
 
+def _source_lines(fn: Callable) -> list[str]:
+    """The learner's function's source lines (comments dropped), or [] when Python cannot find them."""
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):
+        return []
+    return [line.split("#", 1)[0].rstrip() for line in source.splitlines()]
+
+
+_ALIAS = re.compile(r"^\s*(\w+)\s*=\s*(?:np\.(?:asarray|asanyarray)\(\s*)?(\w+)\s*(?:,\s*(?:dtype\s*=\s*)?[\w.]+\s*)?\)?\s*$")
+
+
+def _mutating_line(fn: Callable, name: str) -> tuple[str, str | None] | None:
+    """The learner's line that writes into the argument ``name`` (directly, or through another name for the same
+    array such as ``y = name`` or ``y = np.asarray(name)``), and the line that made that other name (or None)."""
+    lines = _source_lines(fn)
+    if not lines:
+        return None
+    aliases: dict[str, str | None] = {name: None}
+    for line in lines[1:]:
+        m = _ALIAS.match(line)
+        if m and m.group(2) in aliases and (m.group(1) != m.group(2) or "asarray" in line):
+            aliases[m.group(1)] = line.strip()
+        elif m is None:
+            target = re.match(r"^\s*(\w+)\s*=[^=]", line)
+            if target and target.group(1) in aliases and target.group(1) != name:
+                aliases.pop(target.group(1))  # rebound to a new array: no longer the argument
+        for alias, made_by in aliases.items():
+            a = re.escape(alias)
+            if (re.match(rf"^\s*{a}\s*\[.*\]\s*(?:[-+*/@%]|//|\*\*)?=(?!=)", line)
+                    or re.match(rf"^\s*{a}\s*(?:[-+*/@%]|//|\*\*)=", line)
+                    or re.search(rf"\bout\s*=\s*\(?\s*{a}\b", line)
+                    or re.search(rf"\b{a}\.(?:sort|fill|resize|put|itemset|setflags)\(", line)
+                    or re.match(rf"^\s*{a}\.shape\s*=", line)):
+                return line.strip(), made_by
+    return None
+
+
+def _mutation_where(fn: Callable, name: str) -> str:
+    """Which of the learner's lines changed the argument, in words (checked against their source)."""
+    found = _mutating_line(fn, name)
+    if found is None:
+        return f"your function changed the caller's `{name}` in place"
+    line, made_by = found
+    short = line if len(line) <= 70 else line[:67] + "..."
+    if made_by is None:
+        if "out=" in line.replace(" ", ""):
+            return f"your line `{short}` writes its result into `{name}` (out=)"
+        return f"your line `{short}` changes the caller's `{name}` in place"
+    made = made_by if len(made_by) <= 50 else made_by[:47] + "..."
+    return (f"`{made}` does not copy (it gives the same array another name), so your line `{short}` changes the "
+            f"caller's `{name}`")
+
+
 # ------------------------------------------------------------------------------ the diagnosis layer
 @dataclass
 class _Context:
@@ -525,8 +584,8 @@ def _factor_names(ctx: _Context) -> list[tuple[str, float, str, str]]:
                           "a sum over the samples where a mean is needed: divide by the number of samples "
                           "(np.mean does it)"))
             names.append(("1/rows", 1 / rows, f"1 / the number of rows of `{name}` (1/{rows})",
-                          "divided by the number of samples where a sum is needed (or averaged twice): use "
-                          "np.sum over the samples, without dividing by n"))
+                          "divided by the number of samples once too often (or a mean where a sum is needed): "
+                          "divide by n only where the formula does"))
         if cols > 1 and cols != rows:
             names.append(("cols", cols, f"the number of columns of `{name}` ({cols})",
                           "a sum over the columns where a mean over them is needed"))
@@ -554,8 +613,8 @@ def _factor_names(ctx: _Context) -> list[tuple[str, float, str, str]]:
                   (f"1/{name}", 1 / v, f"1 / `{name}` (1/{_g(v)})", f"something was divided by `{name}` once too often"),
                   (f"{name}^2", v * v, f"`{name}`² ({_g(v * v)})",
                    f"`{name}` entered twice: note that a / 2 * {name} is (a / 2) * {name}; write a / (2 * {name})")]
-    names += [("2", 2.0, "2", "a factor of 2 too many: look for a 2 (or a missing /2) in your formula"),
-              ("1/2", 0.5, "½", "half the right answer: look for a missing factor of 2 (or an extra /2)"),
+    names += [("2", 2.0, "2", "look for a 2 that does not belong (or a missing / 2) in your formula"),
+              ("1/2", 0.5, "½", "look for an extra / 2 (or a missing factor of 2) in your formula"),
               ("100", 100.0, "100", "that is a percentage: return the fraction (between 0 and 1), without * 100"),
               ("log2", 1 / math.log(2), "1/ln 2 = 1.4427",
                "that is a base-2 logarithm (np.log2): the formula uses the natural logarithm np.log"),
@@ -624,7 +683,7 @@ def _diagnose_offset(got: np.ndarray, expected: np.ndarray, ctx: _Context, what:
         for k, words in ((-1, "is missing: add it once"), (1, "was added twice: add it once"),
                          (-2, "was subtracted: add it")):
             if np.allclose(d, k * v, rtol=1e-6, atol=1e-9):
-                return Diagnosis(f"{what} is off by exactly {k:+d} × `{name}` ({_g(k * v)}): `{name}` "
+                return Diagnosis(f"{what} is off by exactly {k:+d} × `{name}`: `{name}` "
                                  f"{words}", f"Everything except `{name}` is right.", "offset")
         for arr_name, arr in ctx.arrays():
             n = arr.shape[0]
@@ -685,10 +744,19 @@ def _diagnose_rounding(got_raw: Any, got: np.ndarray, expected: np.ndarray, ctx:
                          "An integer cannot hold 0.75; Python's // and int() throw the fraction away.", "dtype")
     if not fractional:
         return None
+
+    def everywhere(rounding: Callable[[np.ndarray], np.ndarray]) -> bool:
+        """The same rounding must explain the other failing cases (one number can be whole by chance)."""
+        for other_got, other_expected, _ in ctx.others:
+            g, e = _float(other_got), _float(other_expected)
+            if g is not None and e is not None and g.shape == e.shape and not _close(g, rounding(e), 0, 1e-6):
+                return False
+        return True
+
     if got.size and np.all(np.isfinite(got)) and np.allclose(got, np.round(got), atol=1e-12):
         for fn, words in ((np.floor, "floor division `//` or np.floor"), (np.trunc, "int() or .astype(int)"),
                           (np.round, "round() or np.round")):
-            if np.allclose(got, fn(expected), atol=1e-12):
+            if np.allclose(got, fn(expected), atol=1e-12) and everywhere(fn):
                 return Diagnosis(f"{what} was rounded to whole numbers — {words} drops the fraction: use `/` "
                                  "and keep the full float value",
                                  "The checker compares with the exact value; rounding belongs in a print, "
@@ -696,7 +764,8 @@ def _diagnose_rounding(got_raw: Any, got: np.ndarray, expected: np.ndarray, ctx:
     for k in range(1, 7):
         rounded = np.round(expected, k)
         if not np.allclose(expected, rounded, rtol=1e-12, atol=1e-15) and np.allclose(got, rounded, rtol=0,
-                                                                                       atol=1e-12):
+                                                                                       atol=1e-12) and everywhere(
+                lambda e, k=k: np.round(e, k)):
             return Diagnosis(f"{what} was rounded to {k} decimal{'s' if k > 1 else ''} (round(x, {k}) or "
                              f"np.round): return the full value and round only when you print it",
                              "Rounding loses digits that later steps (and the checker) need.", "dtype")
@@ -707,18 +776,30 @@ def _diagnose_rounding(got_raw: Any, got: np.ndarray, expected: np.ndarray, ctx:
     return None
 
 
-def _diagnose_places(got: np.ndarray, expected: np.ndarray, what: str) -> Diagnosis | None:
-    """The right values, in the wrong places."""
+def _diagnose_places(got: np.ndarray, expected: np.ndarray, what: str,
+                     others: Sequence = ()) -> Diagnosis | None:
+    """The right values, in the wrong places (a reordering must reorder the other failing cases alike)."""
+    def everywhere(move: Callable[[np.ndarray], np.ndarray]) -> bool:
+        for other_got, other_expected, _ in others:
+            g, e = _float(other_got), _float(other_expected)
+            if g is None or e is None or g.shape != e.shape or g.ndim < got.ndim:
+                continue
+            if not _close(move(g), e):
+                return False
+        return True
+
     if got.ndim == 2 and got.shape[0] == got.shape[1] and got.shape[0] > 1 and _close(got.T, expected):
         return Diagnosis(f"{what} is transposed: rows and columns are swapped — check the order of a matrix "
                          "product (a @ b vs b @ a) or a stray .T",
                          "Each value is right but sits at [j, i] instead of [i, j].", "transpose")
     if got.size < 2 or not _close(np.sort(got.ravel()), np.sort(expected.ravel())):
         return None
-    if got.ndim >= 1 and _close(got[::-1], expected):
+    if len(np.unique(np.round(expected, 9))) < max(3, expected.size // 2):
+        return None  # few distinct values (0s and 1s): a sorted match says nothing about places
+    if got.ndim >= 1 and _close(got[::-1], expected) and everywhere(lambda a: a[::-1]):
         return Diagnosis(f"{what} is in reverse order (along the first axis): check the loop's index or a [::-1]",
                          "The values are right but listed backwards.", "order")
-    if got.ndim == 2 and _close(got[:, ::-1], expected):
+    if got.ndim == 2 and _close(got[:, ::-1], expected) and everywhere(lambda a: a[:, ::-1]):
         return Diagnosis(f"the columns of {what} are in reverse order: check the column index",
                          "The values are right but each row is listed backwards.", "order")
     if got.ndim == 2:
@@ -735,6 +816,17 @@ def _diagnose_places(got: np.ndarray, expected: np.ndarray, what: str) -> Diagno
     return Diagnosis(f"{what} holds the right values in the wrong places: an index, an axis or an order is "
                      "mixed up (check the loop indices and any axis= argument)",
                      "Sorted, your values equal the expected ones, so only their positions are wrong.", "order")
+
+
+def _diagnose_log(got: np.ndarray, expected: np.ndarray, what: str) -> Diagnosis | None:
+    tiny = expected < 1e-12  # log of an underflowed probability: very negative, not comparable
+    if (expected.size and np.all(expected >= 0) and not tiny.all() and _close(got[~tiny], np.log(expected[~tiny]))
+            and np.all(got[tiny] < math.log(1e-12))):
+        return Diagnosis(f"{what} is the logarithm of the right answer (log-probabilities): return the values "
+                         "themselves — drop the final np.log (or apply np.exp)",
+                         "Every value equals log of the right one, so the formula is right up to a last log.",
+                         "log")
+    return None
 
 
 def _diagnose_normalised(got: np.ndarray, expected: np.ndarray, what: str) -> Diagnosis | None:
@@ -764,18 +856,65 @@ def _diagnose_normalised(got: np.ndarray, expected: np.ndarray, what: str) -> Di
     return None
 
 
+def _mask_tests(ctx: _Context, shape: tuple) -> list[tuple[np.ndarray, str, np.ndarray]]:
+    """Sets of elements named by a property of an input of the given shape: (mask, words, the input)."""
+    out = []
+    for name, arr in ctx.arrays():
+        if arr.shape != shape:
+            continue
+        out += [(arr < 0, f"`{name}` < 0", arr), (arr <= 0, f"`{name}` <= 0", arr), (arr > 0, f"`{name}` > 0", arr),
+                (arr >= 0, f"`{name}` >= 0", arr), (arr == 0, f"`{name}` == 0", arr),
+                (arr != 0, f"`{name}` != 0", arr),
+                (np.abs(arr) >= 20, f"|`{name}`| is large (≥ 20)", arr),
+                (arr >= 20, f"`{name}` is large and positive", arr),
+                (arr <= -20, f"`{name}` is large and negative", arr)]
+    return out
+
+
 def _describe_mask(mask: np.ndarray, ctx: _Context) -> tuple[str, np.ndarray] | None:
     """Name a set of elements by a property of an input of the same shape (z < 0, z == 0, |z| large)."""
-    for name, arr in ctx.arrays():
-        if arr.shape != mask.shape:
-            continue
-        tests = [(arr < 0, f"`{name}` < 0"), (arr <= 0, f"`{name}` <= 0"), (arr > 0, f"`{name}` > 0"),
-                 (arr >= 0, f"`{name}` >= 0"), (arr == 0, f"`{name}` == 0"),
-                 (np.abs(arr) >= 20, f"|`{name}`| is large (≥ 20)"), (arr >= 20, f"`{name}` is large and positive"),
-                 (arr <= -20, f"`{name}` is large and negative")]
-        for test, words in tests:
-            if np.array_equal(test, mask):
-                return words, arr
+    for test, words, arr in _mask_tests(ctx, mask.shape):
+        if np.array_equal(test, mask):
+            return words, arr
+    return None
+
+
+def _relation(values: np.ndarray, right: np.ndarray, inp: np.ndarray | None, in_name: str,
+              ctx: _Context) -> str | None:
+    """What the learner's values are on a set of elements, in terms of the input there (checked, not guessed)."""
+    scalars = [(n, v) for n, v in ctx.scalars() if v not in (0.0, 1.0, -1.0)]
+    if values.size and np.allclose(values, values.flat[0], rtol=1e-9, atol=1e-12) and not (
+            inp is not None and _close(values, inp)):
+        k = float(values.flat[0])
+        for name, v in scalars:
+            if math.isclose(k, v, rel_tol=1e-9):
+                return f"there it returned `{name}` itself ({_g(v)}), a constant — it should depend on the input"
+        if inp is not None and np.any(inp != 0) and _close(right, inp):
+            return f"there every value is {_g(k)} where it should be {in_name} itself"
+        return f"there every value is {_g(k)}"
+    if inp is not None and _close(values, inp):
+        return "there the input was passed through unchanged"
+    if _close(values, -right):
+        return "there the sign is flipped"
+    if inp is not None and _close(values, -inp):
+        return f"there it returned minus the input (-{in_name})"
+    if np.all(np.isin(right, (0.0, 1.0))) and _close(values, 1 - right):
+        return "there it gives 1 where it should give 0 and 0 where it should give 1: the condition is reversed"
+    if inp is not None and np.all(inp != 0):
+        for name, v in scalars:
+            if _close(values, v * inp):
+                return f"there it is `{name}` × {in_name}"
+            if _close(values, inp / v):
+                return f"there it is {in_name} / `{name}`: multiply by `{name}` instead of dividing"
+        if _close(values, inp * inp):
+            return f"there it is {in_name}², {in_name} multiplied in twice"
+        ratio = values / inp
+        c = float(ratio.flat[0])
+        if np.allclose(ratio, c, rtol=1e-9) and c not in (0.0, 1.0, -1.0):
+            return f"there it is {_g(c)} × {in_name}"
+    c = _factor(values, right)
+    if c is not None:
+        return f"there every value is {_g(c)} × the right one"
     return None
 
 
@@ -788,16 +927,27 @@ def _diagnose_elements(got: np.ndarray, expected: np.ndarray, ctx: _Context, cas
     if not wrong.any() or wrong.all():
         return None
     named = _describe_mask(wrong, ctx)
+    if named is None:  # a wider set of elements on which one relation holds (some of them agree by chance)
+        for test, words, arr in _mask_tests(ctx, wrong.shape):
+            if np.any(wrong & ~test) or not np.any(test & ~wrong):
+                continue
+            in_name = words.split()[0]
+            on = _relation(got[test], expected[test], arr[test], in_name, ctx)
+            if on is not None and not on.startswith("there every value is") and "itself" not in on:
+                return Diagnosis(f"{what} is wrong where {words}; {on}: fix that branch of your formula",
+                                 "The elements that differ share one property of the input, so one branch or "
+                                 "condition is wrong.", "branch")
     flat = wrong.ravel()
     k_last = int(flat.sum())
-    if named is None and k_last <= 2 and flat[-k_last:].all() and got.size > k_last:
-        return Diagnosis(f"{what} is right except the last {'element' if k_last == 1 else f'{k_last} elements'}: a "
-                         "loop stops early (range(len(x) - 1), or an index off by one) — loop over every element, "
-                         "e.g. range(len(x)) or np.ndindex(x.shape)",
+    never_written = bool(np.all(got[wrong] == 0))  # an np.zeros entry the loop never reached
+    if named is None and k_last <= 2 and flat[-k_last:].all() and got.size > k_last and never_written:
+        return Diagnosis(f"{what} is right except the last {'element' if k_last == 1 else f'{k_last} elements'}, "
+                         "which stayed 0: a loop stops early (range(len(x) - 1), or an index off by one) — loop over "
+                         "every element, e.g. range(len(x)) or np.ndindex(x.shape)",
                          "range(n) already stops at n - 1; subtracting 1 skips the last element.", "branch")
-    if named is None and k_last <= 2 and flat[:k_last].all() and got.size > k_last:
-        return Diagnosis(f"{what} is right except the first {'element' if k_last == 1 else f'{k_last} elements'}: a "
-                         "loop starts late (range(1, n)) — Python counts from 0",
+    if named is None and k_last <= 2 and flat[:k_last].all() and got.size > k_last and never_written:
+        return Diagnosis(f"{what} is right except the first {'element' if k_last == 1 else f'{k_last} elements'}, "
+                         "which stayed 0: a loop starts late (range(1, n)) — Python counts from 0",
                          "range(1, n) skips index 0.", "branch")
     if named is None and got.ndim == 2 and got.shape[0] > 1 and got.shape[1] > 1:
         for axis, word in ((0, "row"), (1, "column")):
@@ -806,33 +956,18 @@ def _diagnose_elements(got: np.ndarray, expected: np.ndarray, ctx: _Context, cas
                 only = np.zeros_like(lines)
                 only[end] = True
                 line_of_got = got.take(end, axis=axis)
-                never_written = np.all(line_of_got == line_of_got.flat[0])
-                if np.array_equal(lines, only) and (wrong.take(end, axis=axis).all() or never_written):
+                untouched = np.all(line_of_got == 0)
+                if np.array_equal(lines, only) and untouched:
                     loop = "stops one early (range(n - 1))" if at == "last" else "starts at 1 (Python counts from 0)"
-                    return Diagnosis(f"{what} is right except its {at} {word}: a loop over the {word}s {loop} — "
-                                     f"loop over every {word}, e.g. range(len(x))", f"Only the {at} {word} differs, "
-                                     "which is what an index off by one does.", "branch")
-    on = ""
-    values = got[wrong]
-    scalars = ctx.scalars()
-    if np.allclose(values, values.flat[0], rtol=1e-9, atol=1e-12):
-        k = float(values.flat[0])
-        for name, v in scalars:
-            if math.isclose(k, v, rel_tol=1e-9):
-                on = f"; there it returned `{name}` itself ({_g(v)}), a constant — it should depend on the input"
-                break
-        else:
-            on = f"; there every value is {_g(k)}"
-    elif named is not None and _close(values, named[1][wrong]):
-        on = "; there the input was passed through unchanged"
-    elif _close(values, -expected[wrong]):
-        on = "; there the sign is flipped"
-    elif named is not None and _close(values, -named[1][wrong]):
-        on = f"; there it returned minus the input (-{named[0].split()[0]})"
-    else:
-        c = _factor(values, expected[wrong])
-        if c is not None:
-            on = f"; there every value is {_g(c)} × the right one"
+                    return Diagnosis(f"{what} is right except its {at} {word}, which stayed 0: a loop over the "
+                                     f"{word}s {loop} — loop over every {word}, e.g. range(len(x))",
+                                     f"Only the {at} {word} differs, which is what an index off by one does.",
+                                     "branch")
+    in_name = named[0].split()[0] if named is not None else "the input"
+    on = _relation(got[wrong], expected[wrong], named[1][wrong] if named is not None else None, in_name, ctx)
+    if named is not None and named[0].endswith("!= 0") and on is None:
+        named = None  # "wrong wherever the input is not 0" says nothing without a relation
+    on = f"; {on}" if on else ""
     if named is not None:
         return Diagnosis(f"{what} is right except exactly where {named[0]}{on}: fix that branch of your formula",
                          "The elements that differ share one property of the input, so one branch or condition "
@@ -939,8 +1074,24 @@ def _shape_words(shape: tuple) -> str:
     return str(tuple(int(s) for s in shape))
 
 
+def _diagnose_boolean_index(got: np.ndarray, expected: np.ndarray, ctx: _Context, what: str) -> Diagnosis | None:
+    """a[mask] keeps only the selected elements, as a flat 1-D array."""
+    if got.ndim != 1 or expected.ndim < 2 or got.size >= expected.size:
+        return None
+    for mask, words, _ in _mask_tests(ctx, expected.shape):
+        if int(mask.sum()) == got.size and _close(got, expected[mask]):
+            return Diagnosis(f"{what} is 1-D and holds only the elements where {words}: indexing with a mask, "
+                             "a[mask], keeps just those, flattened — keep the shape with np.where(mask, a, 0.0), "
+                             "or copy and set the others, out = a.copy(); out[~mask] = 0",
+                             "Boolean indexing selects elements; it does not keep their places.", "mask")
+    return None
+
+
 def _diagnose_shape(got: np.ndarray, expected: np.ndarray, ctx: _Context, what: str) -> Diagnosis | None:
     gs, es = got.shape, expected.shape
+    masked = _diagnose_boolean_index(got, expected, ctx, what)
+    if masked is not None:
+        return masked
     smaller_elsewhere = any(np.size(g) < np.size(e) for g, e, _ in ctx.others if _float(g) is not None)
     if got.size < expected.size or (got.size == expected.size and smaller_elsewhere):
         def explains(g: np.ndarray, e: np.ndarray, fn: Callable, axis: int, keep: bool) -> bool:
@@ -1027,8 +1178,10 @@ def _diagnose_array(got_raw: Any, expected_raw: Any, ctx: _Context, what: str = 
         inner = _diagnose_array(arr, expected_raw, ctx, what) if arr is not None else None
         base = (f"{what} is a Python {type(got_raw).__name__}: return a numpy array (np.array(...))"
                 if expected.ndim else f"return a single number, not a {type(got_raw).__name__}")
-        if inner is not None:
+        if inner is not None and not (expected.ndim == 0 and inner.topic == "reduce"):
             return Diagnosis(f"{base}; also: {inner.hint}", inner.why, inner.topic)
+        if expected.ndim == 0:
+            return Diagnosis(base, "The exercise returns one number.", "number")
         return Diagnosis(base, "numpy arrays do arithmetic elementwise; lists do not.", "list")
     if isinstance(got_raw, bool | np.bool_) or (isinstance(got_raw, np.ndarray) and got_raw.dtype == np.bool_):
         g = _float(got_raw)
@@ -1087,7 +1240,8 @@ def _diagnose_array(got_raw: Any, expected_raw: Any, ctx: _Context, what: str = 
                          "All zeros means the computation never changed the starting value.", "zeros")
     for step in (lambda: _diagnose_factor(got, expected, ctx, what),
                  lambda: _diagnose_offset(got, expected, ctx, what),
-                 lambda: _diagnose_places(got, expected, what),
+                 lambda: _diagnose_log(got, expected, what),
+                 lambda: _diagnose_places(got, expected, what, ctx.others),
                  lambda: _diagnose_normalised(got, expected, what),
                  lambda: _diagnose_scaled_input(got, ctx, what),
                  lambda: _diagnose_swapped_args(got, ctx, what),
@@ -1202,6 +1356,13 @@ _EXCEPTION_RULES: list[tuple[str, str, str, str | None]] = [
 def _diagnose_raised(raised: _Raised, ctx: _Context) -> Diagnosis | None:
     text = str(raised)
     line = raised.where[2] if raised.where else ""
+    two_args = re.search(r"\bnp\.(max|min|amax|amin)\s*\(([^,()]+),", line)
+    if two_args and re.search(r"scalar index|axis|integer|cannot be interpreted", text):
+        fn = two_args.group(1).lstrip("a")
+        return Diagnosis(f"np.{fn}(a, b) reads b as an axis (it reduces one array to its {fn}imum): for the "
+                         f"elementwise {fn}imum of two things use np.{fn}imum(a, b), e.g. np.{fn}imum(0, z)",
+                         f"np.{fn} looks at one array; np.{fn}imum compares two arrays element by element.",
+                         "elementwise")
     if "tuple index out of range" in text and ".shape[" in line:
         return Diagnosis("`.shape[1]` (or a later axis) does not exist for a 1-D array: use len(x) or x.shape[0] for "
                          "the number of samples, or x.size for the number of elements",
@@ -1238,12 +1399,37 @@ def _broadcast_hint(a_text: str, b_text: str, raised: _Raised, ctx: _Context) ->
     why = (f"numpy can combine {_shape_words(a)} with {_shape_words(b)} only if every axis is equal or 1 (counted "
            "from the right); a reduction without keepdims=True drops an axis, so it no longer lines up with the rows.")
     for full, reduced in ((a, b), (b, a)):
+        used = [(n, arr) for n, arr in ctx.arrays() if arr.shape == reduced and re.search(rf"\b{n}\b", line)]
+        if used and len(full) == len(reduced) + 1 and full[:-1] == reduced:
+            name, arr = used[0]
+            raw = ctx.args.get(name)
+            labels = isinstance(raw, np.ndarray) and np.issubdtype(raw.dtype, np.integer) and arr.ndim == 1
+            fix = (f"integer labels pick one entry per row, p[np.arange(n), {name}]; only one-hot targets "
+                   "(2-D) multiply elementwise — check the targets' ndim" if labels else
+                   f"make the shapes match ({name}.reshape(-1, 1), or keepdims=True on a reduction)")
+            return Diagnosis(f"`{name}` has shape {_shape_words(reduced)} and was combined elementwise with a "
+                             f"{_shape_words(full)} array: they do not line up — {fix}",
+                             f"numpy can combine {_shape_words(a)} with {_shape_words(b)} only if every axis is "
+                             "equal or 1, counted from the right.",
+                             "labels" if labels else "broadcast")
+    for full, reduced in ((a, b), (b, a)):
         if len(full) == len(reduced) + 1 and full[:-1] == reduced:
             op = _reduction_without_keepdims(line)
             which = f"the row {op} " if op else "a reduction over the last axis "
             return Diagnosis(f"{which}has shape {_shape_words(reduced)} and does not line up with the rows of "
                              f"{_shape_words(full)}: keep the axis with keepdims=True "
                              f"(e.g. z.{op or 'sum'}(axis=-1, keepdims=True))", why, "keepdims")
+    rows = {arr.shape[0] for _, arr in ctx.arrays() if arr.ndim == 2}
+    for square, other in ((a, b), (b, a)):
+        if (len(square) == 2 == len(other) and square[0] == square[1] == other[0] and other[1] != square[1]
+                and square[0] in rows):
+            made = (" — np.eye(len(...)) makes one column per sample; a one-hot matrix needs np.eye(n_classes), "
+                    "n_classes = the number of columns" if re.search(r"eye\(\s*len\(", line) else "")
+            return Diagnosis(f"a {_shape_words(square)} array (one column per sample) met a {_shape_words(other)} "
+                             f"one (one column per class): something was built with n_samples columns where "
+                             f"n_classes = {other[1]} belong{made}",
+                             "Rows are samples and columns are classes: an array of one-hot targets has as many "
+                             "columns as there are classes.", "shape")
     if len(a) == 2 and len(b) == 2 and a[1] == b[0] and "@" not in line and "dot" not in line:
         return Diagnosis(f"`*` multiplies element by element, so {_shape_words(a)} and {_shape_words(b)} do not fit; "
                          "these shapes fit a matrix product: use np.dot(a, b) or a @ b", why, "shape")
@@ -1285,7 +1471,10 @@ class Checker:
     name: the exercise (``"softmax"``); reference: the correct function; cases: what to run;
     mistakes: known wrong versions, tried in order; kind: NUMBER, ARRAY or TUPLE (several arrays,
     named by ``output_names``); verified: the words after ✓; mutation_hint: shown when the
-    function changes an input. Optional: ``section`` (where the lesson explains the exercise, e.g.
+    function changes an input; mutation_fix: when set, the hint quotes the learner's own line that changed the
+    input (found in their source: an in-place write, ``out=``, or another name for the argument such as
+    ``y = x``) followed by this fix (``{name}`` is replaced by the argument's name). Optional: ``section``
+    (where the lesson explains the exercise, e.g.
     ``"lesson 03, section '3. Softmax: scores to probabilities'"``), ``sections`` (diagnosis topic →
     section, e.g. ``{"overflow": "lesson 03, section 'Overflow, and the one-line fix'"}``), ``about``
     (a sentence on what the exercise computes, used when nothing more specific explains a failure).
@@ -1299,6 +1488,7 @@ class Checker:
     output_names: Sequence[str] = ()
     verified: str = ""
     mutation_hint: str = "work on a copy (z = z.copy()) or build a new array instead of changing the argument"
+    mutation_fix: str | None = None
     section: str | None = None
     sections: dict = field(default_factory=dict)
     about: str | None = None
@@ -1338,7 +1528,8 @@ class Checker:
             if not _matches(got, out, mistake.rtol, mistake.atol):
                 continue
             agrees_everywhere, contradicted = True, False
-            agrees_on_a_value = not isinstance(got, _Raised)
+            evidence = False  # agrees on another case the learner got wrong (not a one-case coincidence)
+            against = False   # both gave (different) values on another case
             for j, other in enumerate(self.cases):
                 if j == index or outputs[j] is _NOT_RUN:
                     continue
@@ -1348,13 +1539,27 @@ class Checker:
                     if passed[j]:
                         contradicted = True
                         break
-                elif not isinstance(outputs[j], _Raised):
-                    agrees_on_a_value = True
+                    if not isinstance(outputs[j], _Raised):
+                        against = True  # the learner computed a value there that the mistake does not
+                elif not isinstance(outputs[j], _Raised) and not passed[j]:
+                    evidence = True
             if agrees_everywhere:
                 return mistake
-            if not contradicted and agrees_on_a_value and second is None:
+            # a mistake that reproduces only the failing case and computes something else wherever else the
+            # learner was wrong is a coincidence: it names nothing
+            if not contradicted and second is None and (evidence or (not against and not isinstance(got, _Raised))):
                 second = mistake
         return second
+
+    def _mutation_hint(self, student_fn: Callable, name: str) -> str:
+        """Which line changed the argument (found in the learner's source, never guessed) and the fix."""
+        if self.mutation_fix is None:
+            return self.mutation_hint
+        try:
+            where = _mutation_where(student_fn, name)
+        except Exception:  # noqa: BLE001
+            where = f"your function changed the caller's `{name}` in place"
+        return f"{where} — {self.mutation_fix.replace('{name}', name)}"
 
     def _section_for(self, topic: str | None) -> str | None:
         if topic and topic in self.sections:
@@ -1364,28 +1569,117 @@ class Checker:
     def _args(self, case: Case) -> dict:
         names = _arg_names(self.reference, len(case.args))
         args = dict(zip(names, case.args, strict=False))
+        with contextlib.suppress(TypeError, ValueError):  # defaults the case leaves out (alpha=0.01, h=1e-5)
+            for name, parameter in inspect.signature(self.reference).parameters.items():
+                if name not in args and parameter.default is not inspect.Parameter.empty and _is_number(
+                        parameter.default):
+                    args[name] = parameter.default
         args.update(case.kwargs)
         return args
 
+    def _diagnose_case(self, j: int, outputs: list, expecteds: list, passed: list[bool],
+                       warnings_of: list[list[str]]) -> Diagnosis | None:
+        others = [(outputs[k], expecteds[k], self._args(self.cases[k])) for k in range(len(self.cases))
+                  if k != j and not passed[k] and outputs[k] is not _NOT_RUN
+                  and not isinstance(outputs[k], _Raised) and self.cases[k].driver is None]
+        return diagnose(outputs[j], expecteds[j], self.kind, args=self._args(self.cases[j]),
+                        warnings_seen=warnings_of[j], output_names=self.output_names, case=self.cases[j],
+                        reference=self.reference, others=others)
+
+    def _confirmed(self, found: Diagnosis, index: int, outputs: list, expecteds: list, passed: list[bool],
+                   warnings_of: list[list[str]]) -> bool:
+        """A relation seen on one case can be a coincidence (a 1×1 batch, dvalues of ones): it must also be what
+        the diagnosis finds on the other failing cases (for a tiny case: on the larger ones)."""
+        def size(x: Any) -> int:
+            if isinstance(x, tuple | list) and self.kind == TUPLE:
+                return sum(size(item) for item in x)
+            arr = _float(x)
+            return arr.size if arr is not None else 0
+
+        if self.kind == NUMBER or isinstance(outputs[index], _Raised):
+            return True
+        tiny = size(outputs[index]) <= 2
+        if not tiny and found.topic not in _RELATIONS:
+            return True
+        for j in range(len(self.cases)):
+            if (j == index or passed[j] or outputs[j] is _NOT_RUN or isinstance(outputs[j], _Raised)
+                    or self.cases[j].driver is not None or size(outputs[j]) <= 2
+                    or (not tiny and np.shape(outputs[j]) != np.shape(expecteds[j]))):
+                continue
+            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of)
+            if other is None or other.topic != found.topic:
+                return False
+        return True
+
+    def _swapped_parameters(self, student_fn: Callable, index: int, expecteds: list) -> Diagnosis | None:
+        """The learner's own function, called with two arguments swapped, gives the right answer on every case:
+        its parameters are in the wrong order (checked by calling it, never guessed)."""
+        case = self.cases[index]
+        names = _arg_names(self.reference, len(case.args))
+        if case.driver is not None or len(case.args) < 2:
+            return None
+        for i, j in itertools.combinations(range(len(case.args)), 2):
+            if callable(case.args[i]) or callable(case.args[j]):
+                continue
+            right_everywhere = True
+            for k, other in enumerate(self.cases):
+                if other.driver is not None or len(other.args) != len(case.args):
+                    continue
+                args = list(other.args)
+                args[i], args[j] = args[j], args[i]
+                out = _call(student_fn, Case(other.label, tuple(args), other.kwargs))[0]
+                if isinstance(out, _Raised) or compare(out, expecteds[k], self.kind, other.rtol, other.atol,
+                                                      self.output_names) is not None:
+                    right_everywhere = False
+                    break
+            if right_everywhere:
+                order = ", ".join(names)
+                return Diagnosis(f"your function gives the right answer when `{names[i]}` and `{names[j]}` are "
+                                 f"swapped: its parameters are in the wrong order — def {self.name}({order})",
+                                 "The checker passes the arguments in the order of the exercise's signature.", "args")
+        return None
+
     def _explain(self, index: int, outputs: list, warned: list[bool], expecteds: list, numpy_warnings: list[str],
-                 passed: list[bool]) -> tuple[str | None, str | None, str | None]:
+                 passed: list[bool], warnings_of: list[list[str]] | None = None, student_fn: Callable | None = None
+                 ) -> tuple[str | None, str | None, str | None]:
         """(hint, why, section) for the failing case ``index``."""
         case = self.cases[index]
         got = outputs[index]
+        if warnings_of is None:
+            warnings_of = [numpy_warnings if j == index else [] for j in range(len(self.cases))]
         mistake = self._known_mistake(index, outputs, warned, passed, expecteds)
         if mistake is not None:
             return mistake.hint, mistake.why or self.about, mistake.section or self.section
-        others = [(outputs[j], expecteds[j], self._args(self.cases[j])) for j in range(len(self.cases))
-                  if j != index and not passed[j] and outputs[j] is not _NOT_RUN
-                  and not isinstance(outputs[j], _Raised) and self.cases[j].driver is None]
-        found = diagnose(got, expecteds[index], self.kind, args=self._args(case), warnings_seen=numpy_warnings,
-                         output_names=self.output_names, case=case, reference=self.reference, others=others)
+        swapped = None
+        if student_fn is not None:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(Exception):
+                swapped = self._swapped_parameters(student_fn, index, expecteds)  # prints belong to the first call
+        if swapped is not None:
+            return swapped.hint, swapped.why, self.section
+        found = self._diagnose_case(index, outputs, expecteds, passed, warnings_of)
+        if found is not None and not self._confirmed(found, index, outputs, expecteds, passed, warnings_of):
+            found = None  # a coincidence of a tiny case: the larger cases say otherwise
         if found is not None and not found.weak:
             return found.hint, found.why, self._section_for(found.topic)
         if case.hint_if_fails:
             return case.hint_if_fails, self.about, self.section
+        # nothing specific on this case: another failing case may show the mistake clearly
+        failing = [j for j in range(len(self.cases)) if j != index and not passed[j] and outputs[j] is not _NOT_RUN]
+        for j in failing:
+            other_mistake = self._known_mistake(j, outputs, warned, passed, expecteds)
+            if other_mistake is not None:
+                return other_mistake.hint, other_mistake.why or self.about, other_mistake.section or self.section
+            if self.cases[j].driver is not None:
+                continue  # a driver's output (a measurement) is not what the exercise returns
+            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of)
+            if other is not None and not other.weak and self._confirmed(other, j, outputs, expecteds, passed,
+                                                                         warnings_of):
+                return other.hint, other.why, self._section_for(other.topic)
         if found is not None:
             return found.hint, found.why, self._section_for(found.topic)
+        for j in failing if any(passed) else ():  # what a failing case tests means something next to a passing one
+            if self.cases[j].hint_if_fails:
+                return self.cases[j].hint_if_fails, self.about, self.section
         right = [self.cases[j].label for j, ok in enumerate(passed) if ok]
         if right:
             return (f"your function is right on {len(right)} of {len(self.cases)} cases (e.g. \"{right[0]}\") but not "
@@ -1437,6 +1731,7 @@ class Checker:
         outputs: list = [_NOT_RUN] * n
         expecteds: list = [None] * n
         warned = [False] * n
+        warnings_of: list[list[str]] = [[] for _ in range(n)]
         passed = [False] * n
         first: tuple | None = None  # (index, expected, numpy warnings, problem, args_after)
         for i, case in enumerate(self.cases):
@@ -1453,6 +1748,7 @@ class Checker:
                         "then run this cell again")
                 return self._emit(False, line, case.label, None, "not implemented yet", None)
             outputs[i], warned[i] = got, bool(numpy_warnings)
+            warnings_of[i] = list(numpy_warnings)
             problem = None
             if not isinstance(got, _Raised):
                 names = _arg_names(self.reference, len(case.args))
@@ -1461,10 +1757,12 @@ class Checker:
                     if not _same(before, after):
                         if first is None:
                             return fail(case, f"your function changed its input `{name}`", before, after,
-                                        hint=self.mutation_hint, why=self.mutation_why, section=self.section)
+                                        hint=self._mutation_hint(student_fn, name), why=self.mutation_why,
+                                        section=self.section)
                         mutated = True
                 problem = compare(got, expected, self.kind, case.rtol, case.atol, self.output_names)
-                if problem is not None and case.valid is not None:
+                if problem is not None and case.valid is not None and (
+                        case.driver is not None or _right_type(got, expected, self.kind)):
                     with contextlib.suppress(Exception):
                         if case.valid(got):
                             problem = None
@@ -1482,7 +1780,8 @@ class Checker:
             return self._emit(True, line, None, None, None, None)
         i, expected, numpy_warnings, problem = first
         case, got = self.cases[i], outputs[i]
-        hint, why, section = self._explain(i, outputs, warned, expecteds, numpy_warnings, passed)
+        hint, why, section = self._explain(i, outputs, warned, expecteds, numpy_warnings, passed, warnings_of,
+                                           student_fn)
         if isinstance(got, _Raised):
             at = ""
             if got.where:
@@ -1496,6 +1795,18 @@ class Checker:
 
 
 _NOT_RUN = object()
+#: diagnoses that state a relation between got and expected: it must hold on every failing case alike
+_RELATIONS = frozenset({"offset", "args", "scale", "order", "log", "sign"})
+
+
+def _right_type(got: Any, expected: Any, kind: str) -> bool:
+    """Only a result of the right type and shape may pass as a valid alternative (a list never does)."""
+    if kind == NUMBER:
+        return _is_number(got)
+    if kind == ARRAY:
+        return isinstance(got, np.ndarray) and got.shape == np.shape(expected) and got.dtype != np.bool_
+    return isinstance(got, tuple) and len(got) == len(expected) and all(
+        _right_type(g, e, ARRAY) for g, e in zip(got, expected, strict=True))
 
 
 def run_quietly(check: Callable, fn: Callable) -> CheckResult:

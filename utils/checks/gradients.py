@@ -89,8 +89,8 @@ check_numerical_derivative = Checker(
              valid=_valid_derivative(_cube, -2.0, 0.1, 12.0)),
         Case("f(x) = sin(3x) + x² at x = 0.5", (_wiggle, 0.5),
              valid=_valid_derivative(_wiggle, 0.5, 1e-5, 3 * np.cos(1.5) + 1.0)),
-        Case("the h argument: with h = 0.1, f is evaluated about h away from x (distance / h shown)",
-             (_cube, 1.0), {"h": 0.1}, driver=_reach_of_derivative, valid=_uses_h,
+        Case("the h argument: with h = 0.02, f is evaluated about h away from x (distance / h shown)",
+             (_cube, 1.0), {"h": 0.02}, driver=_reach_of_derivative, valid=_uses_h,
              hint_if_fails="use the h you are given: evaluate f at x + h and x - h"),
     ],
     mistakes=[
@@ -119,7 +119,11 @@ check_numerical_derivative = Checker(
                 "by 2*h", lambda f, x, h=1e-5: (f(x + 1e-5) - f(x - 1e-5)) / (2 * h), rtol=1e-8),
         Mistake("x was nudged by h but divided by a fixed 2e-5 (or the other way round): nudge by h and divide "
                 "by 2*h", lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2e-5, rtol=1e-8),
+        Mistake("h was added to f(x), not to x: evaluate f at the nudged points, f(x + h) and f(x - h)",
+                lambda f, x, h=1e-5: ((f(x) + h) - (f(x) - h)) / (2 * h),
+                why="The slope compares f at two inputs; f(x) + h only shifts one output."),
     ],
+    mutation_fix="leave `{name}` alone: evaluate f at new arrays (never change the caller's `{name}`)",
 )
 
 
@@ -150,6 +154,17 @@ def _same_points(f, x, h=1e-5):
 
 _X3 = np.array([0.5, 1.0, -1.5])
 _X2D = np.array([[0.1, 0.2, -0.3], [1.0, -1.0, 0.5]])
+
+
+def _copies_before_loop(f, x, h=1e-5):
+    """x_plus, x_minus copied once, before the loop: the nudges of earlier elements stay in."""
+    grad = np.zeros_like(x, dtype=float)
+    xp, xm = x.copy(), x.copy()
+    for i in np.ndindex(x.shape):
+        xp[i] += h
+        xm[i] -= h
+        grad[i] = (f(xp) - f(xm)) / (2 * h)
+    return grad
 
 
 def _first_only(f, x, h=1e-5):
@@ -224,6 +239,9 @@ check_numerical_gradient = Checker(
         Mistake("x + h nudges every element at once: nudge one element at a time (x_plus = x.copy(); "
                 "x_plus[i] += h), so each partial derivative sees only its own element move",
                 lambda f, x, h=1e-5: np.full(np.shape(x), (f(x + h) - f(x - h)) / (2 * h))),
+        Mistake("x_plus and x_minus were copied once, before the loop, so the nudges of earlier elements are still "
+                "in them: make fresh copies inside the loop, one pair per element", _copies_before_loop,
+                why="Each partial derivative must move only its own element; the others stay at x."),
     ],
     mutation_hint="x must be left as it was: after evaluating f at x[i] + h and x[i] - h, put the old value "
                   "back (old = x[i] ... x[i] = old); note that x_plus = x does not copy",

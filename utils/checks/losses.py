@@ -26,11 +26,13 @@ def _clip(p) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ regression
 _rng = np.random.default_rng(4)
+_column_case = (_rng.normal(size=(5, 1)), _rng.normal(size=(5, 1)))
+_column_case = _column_case[::-1]  # predictions too low on average: a mean error below 0 (MSE/MAE are symmetric)
 _REG_CASES = [
     Case("y_pred [2.5, 0.0, 2.1], y_true [3.0, -0.5, 2.0]", (np.array([2.5, 0.0, 2.1]), np.array([3.0, -0.5, 2.0]))),
     Case("predictions too high and too low: y_pred [1, 5], y_true [3, 3]", (np.array([1.0, 5.0]), np.array([3.0, 3.0])),
          hint_if_fails="errors of opposite sign must not cancel"),
-    Case("a column (5, 1)", (_rng.normal(size=(5, 1)), _rng.normal(size=(5, 1)))),
+    Case("a column (5, 1)", _column_case),
     Case("several outputs per sample (4, 3)", (_rng.normal(size=(4, 3)), _rng.normal(size=(4, 3)))),
 ]
 
@@ -41,6 +43,22 @@ def _mean_abs(p, t):
 
 def _mean_sq(p, t):
     return float(np.mean((_a(p) - _a(t)) ** 2))
+
+
+def _flattened(error):
+    """One of the two arrays flattened: a column (n, 1) minus an (n,) broadcasts to an (n, n) matrix."""
+    def fn(p, t):
+        p, t = _a(p), _a(t)
+        if p.ndim == 2 and p.shape[1] == 1:
+            p = p.reshape(-1)
+        return float(np.mean(error(p - t)))
+    return fn
+
+
+_FLAT_HINT = ("only one of y_pred and y_true was flattened: an (n,) array minus an (n, 1) column broadcasts to an "
+              "(n, n) matrix of every pair — keep both the same shape (flatten both, or neither)")
+_FLAT_WHY = "numpy stretches the size-1 axes of both arrays, so every prediction meets every target."
+_COPY_FIX = "read `{name}`, never change it: compute into a new array (p = np.clip({name}, 1e-7, 1 - 1e-7))"
 
 
 check_mse = Checker(
@@ -65,9 +83,12 @@ check_mse = Checker(
         Mistake("np.sum(..., axis=-1) adds up each sample's outputs (and for a 1-D y_pred it adds up every sample); "
                 "MSE averages over every element: np.mean((y_pred - y_true) ** 2)",
                 lambda p, t: float(np.mean(np.sum((_a(p) - _a(t)) ** 2, axis=-1)))),
-        Mistake("the mean was taken over one axis only and then summed: average over every element with np.mean",
+        Mistake("that divides by the number of samples only, but every element (samples × outputs) is an error "
+                "to average: use np.mean, or divide by .size",
                 lambda p, t: float(np.sum(np.mean((_a(p) - _a(t)) ** 2, axis=0)))),
+        Mistake(_FLAT_HINT, _flattened(np.square), why=_FLAT_WHY),
     ],
+    mutation_fix="read `{name}`, never change it: compute the errors into a new array",
 )
 
 check_mae = Checker(
@@ -87,7 +108,14 @@ check_mae = Checker(
                 lambda p, t: float(np.max(np.abs(_a(p) - _a(t))))),
         Mistake("np.abs was applied to each array separately; take the absolute value of the difference: "
                 "np.abs(y_pred - y_true)", lambda p, t: float(np.mean(np.abs(_a(p)) - np.abs(_a(t))))),
+        Mistake("np.abs was applied to the mean, after positive and negative errors cancelled: take the absolute "
+                "value of each error first, np.mean(np.abs(y_pred - y_true))",
+                lambda p, t: float(abs(np.mean(_a(p) - _a(t))))),
+        Mistake("that is the median of the errors; MAE is their mean: np.mean(np.abs(y_pred - y_true))",
+                lambda p, t: float(np.median(np.abs(_a(p) - _a(t))))),
+        Mistake(_FLAT_HINT, _flattened(np.abs), why=_FLAT_WHY),
     ],
+    mutation_fix="read `{name}`, never change it: compute the errors into a new array",
 )
 
 
@@ -123,11 +151,23 @@ check_binary_cross_entropy = Checker(
                 why="A prediction of exactly 0 or 1 makes one of the logs -inf, and the loss inf.", section=_CLIP),
         Mistake("the (1 - y_true) * log(1 - y_pred) term is missing: samples whose target is 0 count too",
                 lambda p, t: float(np.mean(-_a(t) * np.log(_clip(p))))),
+        Mistake("the y_true * log(y_pred) term is missing: samples whose target is 1 count too",
+                lambda p, t: float(np.mean(-(1 - _a(t)) * np.log(1 - _clip(p))))),
         Mistake("the second term uses log(1 - y_pred): -(y log p + (1 - y) log(1 - p))",
                 lambda p, t: float(np.mean(-(_a(t) * np.log(_clip(p)) + (1 - _a(t)) * np.log(_clip(p)))))),
         Mistake("the sign is wrong: the loss is -(y log p + (1 - y) log(1 - p)), which is never negative",
                 lambda p, t: float(np.mean(-_bce_terms(p, t)))),
+        Mistake("only the lower end was clipped: log(1 - p) is -inf for p = 1, so clip y_pred to "
+                "[1e-7, 1 - 1e-7] (both ends)",
+                lambda p, t: float(np.mean(_bce_terms(np.clip(_a(p), EPS, 1.0), t, clip=False))), section=_CLIP),
+        *[Mistake(f"the probabilities were clipped at {eps:g} instead of the course's 1e-7: clip y_pred to "
+                  "[1e-7, 1 - 1e-7]", lambda p, t, eps=eps: float(np.mean(_bce_terms(np.clip(_a(p), eps, 1 - eps), t,
+                                                                                      clip=False))),
+                  why="The clipping bound decides how large the loss of a confident wrong answer is, so every "
+                      "implementation must use the same one.", section=_CLIP)
+          for eps in (1e-15, 1e-12, 1e-10, 1e-8)],
     ],
+    mutation_fix=_COPY_FIX,
 )
 
 
@@ -152,6 +192,16 @@ def _cce_labels(p, t, clip=True):
 
 def _cce_any(p, t, clip=True):
     return _cce_one_hot(p, t, clip) if np.asarray(t).ndim == 2 else _cce_labels(p, t, clip)
+
+
+def _cce_one_hot_log(p, t):
+    """sum(y_true * log p, axis=1): right for one-hot targets, broadcasts (n,) labels against (n, k)."""
+    return float(np.mean(-np.sum(_a(t) * np.log(_clip(p)), axis=1)))
+
+
+def _labels_of(t):
+    t = np.asarray(t)
+    return t if t.ndim == 1 else np.argmax(t, axis=1)
 
 
 def _cce_columns(p, t):
@@ -200,7 +250,17 @@ check_categorical_cross_entropy = Checker(
                 "p[np.arange(n), y_true] (or range(n)) to pick each sample's true-class probability",
                 _cce_columns, why="Two index arrays pair up element by element; a slice with an index array "
                                   "takes every combination."),
+        Mistake("integer labels (1-D) must work too: y_true * np.log(p) only fits one-hot targets — for labels pick "
+                "p[np.arange(n), y_true] (check y_true.ndim)", _cce_one_hot_log),
+        Mistake("np.argmax(y_true) without axis= gives one number for the whole array: turn one-hot targets into "
+                "labels with np.argmax(y_true, axis=1)",
+                lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(_a(p))),
+                                                            np.argmax(t) if np.ndim(t) == 2 else np.asarray(t)])))),
+        Mistake("the labels were shifted by one (y_true - 1): classes count from 0, so label k is column k — index "
+                "with y_true itself", lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(_a(p))),
+                                                                                _labels_of(t) - 1])))),
     ],
+    mutation_fix=_COPY_FIX,
 )
 
 
@@ -209,7 +269,8 @@ def _accuracy_ref(y_pred, y_true) -> float:
     return ref.accuracy(y_pred, y_true)
 
 
-_SCORES = np.array([[2.0, -1.0, 0.5], [0.1, 0.3, -2.0], [-1.0, -0.5, -3.0], [0.0, 4.0, 5.0]])
+# the largest score of the whole array sits at flat index 1, so argmax without axis= is not always wrong
+_SCORES = np.array([[2.0, 7.0, 0.5], [0.1, 0.3, -2.0], [-1.0, -0.5, -3.0], [0.0, 4.0, 5.0]])
 _SL = np.array([0, 1, 2, 2])
 
 check_accuracy = Checker(
@@ -249,5 +310,17 @@ check_accuracy = Checker(
         Mistake("that counts correct samples: divide by the number of samples (np.mean does it)",
                 lambda p, t: float(np.sum(np.argmax(_a(p), axis=1) == (np.asarray(t) if np.asarray(t).ndim == 1
                                                                        else np.argmax(t, axis=1))))),
+        Mistake("np.max gives the largest probability itself, not its class: the predicted class is "
+                "np.argmax(y_pred, axis=1)", lambda p, t: float(np.mean(np.max(_a(p), axis=1) == _labels_of(t)))),
+        Mistake("np.argmin picks the least likely class: the prediction is the largest score, "
+                "np.argmax(y_pred, axis=1)",
+                lambda p, t: float(np.mean(np.argmin(_a(p), axis=1) == _labels_of(t)))),
+        Mistake("the first sample was never counted (a loop from 1): Python counts from 0, so loop over "
+                "range(len(y_true)) — or use np.mean(predictions == labels)",
+                lambda p, t: float(np.sum(np.argmax(_a(p), axis=1)[1:] == _labels_of(t)[1:]) / len(_a(p)))),
+        Mistake("rounding probabilities is not a prediction (a row whose largest probability is below 0.5 rounds to "
+                "all zeros): the predicted class is np.argmax(y_pred, axis=1)",
+                lambda p, t: float(np.mean(np.all(np.round(_a(p)) == np.eye(_a(p).shape[1])[_labels_of(t)],
+                                                  axis=1)))),
     ],
 )

@@ -84,6 +84,7 @@ check_neuron_output = Checker(
         Mistake("return a single number, not a list or array with one number in it (use float(...))",
                 lambda i, w, b: np.array([np.dot(_a(i), _a(w)) + b])),
     ],
+    mutation_fix="read `{name}`, never change it: keep the running total in a new variable",
 )
 
 
@@ -143,5 +144,11 @@ check_layer_output = Checker(
                 "biases vector", lambda x, w, b: np.dot(_a(x), _a(w)) + _a(b)[0]),
         Mistake("a single sample (1-D inputs) must also work: looping over rows breaks when inputs is one "
                 "sample; np.dot(inputs, weights) + biases handles both", _loop_layer),
+        Mistake("a single sample (1-D inputs) must also work: `for row in inputs` then walks over its numbers, "
+                "not over samples; np.dot(inputs, weights) + biases handles one sample and a batch alike",
+                lambda x, w, b: np.array([np.dot(r, _a(w)) + _a(b) for r in _a(x)])),
+        Mistake("the biases were summed into one number and added to every neuron: each neuron gets its own "
+                "bias, np.dot(inputs, weights) + biases", lambda x, w, b: np.dot(_a(x), _a(w)) + np.sum(_a(b))),
     ],
+    mutation_fix="build a new array (np.dot(inputs, weights) + biases) instead of changing `{name}`",
 )
