@@ -141,6 +141,39 @@ def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):
     return X[train], X[test], y[train], y[test]
 
 
+def train_validation_test_split(X, y, validation_fraction: float = 0.2, test_fraction: float = 0.2, seed: int = 0):
+    """Three stratified parts: returns ``X_train, X_val, X_test, y_train, y_val, y_test``.
+
+    Train on the first, choose settings (epochs, learning rate, size) on the validation part, and touch the
+    test part once, at the very end: a test set that chose the settings no longer measures new data.
+    ``validation_fraction`` and ``test_fraction`` are fractions of the whole data set.
+    """
+    if not (0 < validation_fraction < 1 and 0 < test_fraction < 1 and validation_fraction + test_fraction < 1):
+        raise ValueError("validation_fraction and test_fraction must be between 0 and 1 and leave some training data, "
+                         f"got {validation_fraction} and {test_fraction}")
+    X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_fraction=test_fraction, seed=seed)
+    X_train, X_val, y_train, y_val = train_test_split(
+        X_rest, y_rest, test_fraction=validation_fraction / (1 - test_fraction), seed=seed + 1)
+    return X_train, X_val, X_test, y_train, y_val, y_test
+
+
+def standardize(X_train, X_other):
+    """Scale every feature to mean 0 and standard deviation 1 with the *training* statistics (lesson 08's
+    exercise, reference version).
+
+    X_train ``(n_train, n_features)``, X_other ``(n_other, n_features)`` -> ``(X_train_scaled, X_other_scaled)``,
+    same shapes. The mean and standard deviation (``np.std``, ddof 0) come from ``X_train`` only, so nothing about
+    the other set leaks into training. A feature that is constant in ``X_train`` (std 0) is only centred, never
+    divided by 0: it becomes 0, not nan.
+    """
+    X_train = np.asarray(X_train, dtype=np.float64)
+    X_other = np.asarray(X_other, dtype=np.float64)
+    mean = X_train.mean(axis=0, keepdims=True)
+    std = X_train.std(axis=0, keepdims=True)
+    std = np.where(std > 0, std, 1.0)
+    return (X_train - mean) / std, (X_other - mean) / std
+
+
 class Standardizer:
     """Rescale each feature to mean 0 and standard deviation 1, using statistics of the training set only.
 

@@ -65,6 +65,28 @@ class Sequential:
         return sum(p.size for layer in self.layers if hasattr(layer, "parameters") for p in layer.parameters().values())
 
 
+def training_step(layers: Sequence, loss_fn, X, y, learning_rate: float) -> float:
+    """One step of plain gradient descent on a list of layers (lesson 07's exercise, reference version).
+
+    Forward ``X`` ``(n_samples, n_features)`` through ``layers`` in order, compute ``loss_fn.forward(output, y)``,
+    pass ``loss_fn.backward(output, y)`` back through the layers in reverse, and only then update every layer
+    that has weights: ``weights -= learning_rate * dweights``, ``biases -= learning_rate * dbiases``.
+    Returns the loss *before* the update (the loss of the forward pass the gradients belong to).
+    """
+    out = X
+    for layer in layers:
+        out = layer.forward(out)
+    loss = float(loss_fn.forward(out, y))
+    grad = loss_fn.backward(out, y)
+    for layer in reversed(layers):
+        grad = layer.backward(grad)
+    for layer in layers:
+        if hasattr(layer, "weights"):
+            layer.weights -= learning_rate * layer.dweights
+            layer.biases -= learning_rate * layer.dbiases
+    return loss
+
+
 def make_mlp(sizes: Sequence[int], activation: str = "relu", rng: np.random.Generator | None = None, loss=None) -> Sequential:
     """A multilayer perceptron: Dense layers of the given sizes with ``activation`` between them.
 
@@ -159,7 +181,8 @@ def fit(
         optimizer: ``SGD`` or ``Adam`` (anything with ``step(layers)``).
         batch_size: ``None`` for full batch; otherwise minibatches shuffled each epoch with ``rng``.
         validation: ``(X_val, y_val)`` to record ``val_loss`` / ``val_accuracy`` each epoch.
-        progress: show a tqdm progress bar.
+        progress: show a tqdm progress bar that stays on screen when training ends (100 %, epochs, time), in
+            plain text so a saved notebook shows it too.
         history: continue recording into an existing History (used by the playground's step button).
     Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf.
     """
@@ -168,9 +191,12 @@ def fit(
     classify = isinstance(model.loss, SoftmaxCrossEntropy) or type(model.loss).__name__ == "CategoricalCrossEntropy"
     epoch_iter = range(int(epochs))
     if progress:
-        from tqdm.auto import tqdm
+        import sys
 
-        epoch_iter = tqdm(epoch_iter, desc="training", leave=False)
+        from tqdm import tqdm
+
+        epoch_iter = tqdm(epoch_iter, desc="training", unit="epoch", leave=True, file=sys.stdout, ncols=90,
+                          mininterval=0.2)
     start = len(history.loss)
     full_batch = batch_size is None or batch_size >= X.shape[0]
     for epoch in epoch_iter:
@@ -197,3 +223,25 @@ def fit(
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_acc)
     return history
+
+
+def tune_learning_rate(make_optimizer, learning_rates: Sequence[float], X, y, sizes: Sequence[int], epochs: int,
+                       seed: int = 0) -> tuple[float, dict[float, History]]:
+    """Train a fresh ``make_mlp(sizes)`` (same seed, same start) once per learning rate and keep the best.
+
+    make_optimizer: ``learning_rate -> optimizer`` (e.g. ``lambda lr: SGD(lr, momentum=0.9)``). "Best" is the
+    lowest training loss averaged over the last 10 % of the epochs — a single final value may land on a spike of
+    a run at the edge of stability — and a run that diverged counts as infinitely bad. Returns
+    ``(best_learning_rate, {learning_rate: History})``.
+    """
+    histories = {}
+    for lr in learning_rates:
+        model = make_mlp(sizes, rng=np.random.default_rng(seed))
+        histories[lr] = fit(model, X, y, make_optimizer(lr), epochs=epochs)
+
+    def final(lr):
+        h = histories[lr]
+        tail = h.loss[-max(1, len(h.loss) // 10):]
+        return float("inf") if h.diverged or not np.all(np.isfinite(tail)) else float(np.mean(tail))
+
+    return min(learning_rates, key=final), histories

@@ -1,5 +1,13 @@
 """Optimizers: each ``step(layers)`` updates every layer that has parameters (``Dense``), in place,
-from the gradients its last ``backward`` stored."""
+from the gradients its last ``backward`` stored.
+
+From plain to adaptive (lesson 07): ``SGD`` (optionally with momentum), ``AdaGrad`` (divides by the root of the
+*sum* of all squared gradients so far), ``RMSProp`` (a decaying *average* of squared gradients instead), and
+``Adam`` (RMSProp's denominator plus momentum's numerator, both bias-corrected). Every optimizer takes
+``decay``: the learning rate of step t is ``learning_rate / (1 + decay * t)``.
+
+The one-array update rules, as the lesson's exercises write them: ``sgd_momentum_step`` and ``adam_step``.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +30,46 @@ def sgd_momentum_step(param, grad, velocity, learning_rate: float, momentum: flo
     return np.asarray(param, dtype=np.float64) + new_velocity, new_velocity
 
 
-class SGD:
+def adam_step(param, grad, m, v, t: int, learning_rate: float, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8):
+    """One Adam update of one array (lesson 07's exercise, reference version).
+
+    m = beta1 * m + (1 - beta1) * grad;  v = beta2 * v + (1 - beta2) * grad**2   (running averages)
+    m_hat = m / (1 - beta1**t);  v_hat = v / (1 - beta2**t)                       (bias correction, t = 1, 2, ...)
+    param = param - learning_rate * m_hat / (sqrt(v_hat) + eps)
+    All arrays the same shape; returns ``(new_param, new_m, new_v)`` with the *uncorrected* m and v (they are
+    what the next step continues from) and changes no input.
+    """
+    g = np.asarray(grad, dtype=np.float64)
+    new_m = beta1 * np.asarray(m, dtype=np.float64) + (1 - beta1) * g
+    new_v = beta2 * np.asarray(v, dtype=np.float64) + (1 - beta2) * g * g
+    m_hat = new_m / (1 - beta1**t)
+    v_hat = new_v / (1 - beta2**t)
+    return np.asarray(param, dtype=np.float64) - learning_rate * m_hat / (np.sqrt(v_hat) + eps), new_m, new_v
+
+
+def _check_rate(who: str, learning_rate: float, decay: float) -> None:
+    if learning_rate <= 0:
+        raise ValueError(f"{who}: learning_rate must be positive, got {learning_rate}")
+    if decay < 0:
+        raise ValueError(f"{who}: decay must be >= 0, got {decay}")
+
+
+class _Decaying:
+    """Learning-rate decay shared by every optimizer: step t (counting from 0) uses
+    ``learning_rate / (1 + decay * t)``; ``decay=0`` keeps it constant."""
+
+    learning_rate: float
+    decay: float = 0.0
+    iterations: int = 0
+
+    @property
+    def current_learning_rate(self) -> float:
+        """The learning rate the next ``step`` will use."""
+        return self.learning_rate / (1.0 + self.decay * self.iterations)
+
+
+class SGD(_Decaying):
     """Stochastic gradient descent, optionally with momentum.
 
     ``momentum=0``: param -= learning_rate * grad. With momentum, each parameter keeps a velocity
@@ -30,25 +77,28 @@ class SGD:
     consistent direction build up speed and zig-zags cancel.
     """
 
-    def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0):
-        if learning_rate <= 0:
-            raise ValueError(f"SGD: learning_rate must be positive, got {learning_rate}")
+    def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0, decay: float = 0.0):
+        _check_rate("SGD", learning_rate, decay)
         if not 0 <= momentum < 1:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
         self.learning_rate = float(learning_rate)
         self.momentum = float(momentum)
+        self.decay, self.iterations = float(decay), 0
         self.velocities: dict[int, dict[str, np.ndarray]] = {}
 
     def __repr__(self) -> str:
-        return f"SGD(learning_rate={self.learning_rate}, momentum={self.momentum})"
+        return (f"SGD(learning_rate={self.learning_rate}, momentum={self.momentum}"
+                + (f", decay={self.decay}" if self.decay else "") + ")")
 
     def step(self, layers: Iterable) -> None:
         """Update every trainable layer in place from its stored gradients."""
+        lr = self.current_learning_rate
+        self.iterations += 1
         for layer in _trainable(layers):
             grads = layer.gradients()
             if self.momentum == 0:
                 for name, param in layer.parameters().items():
-                    param -= self.learning_rate * grads[name]
+                    param -= lr * grads[name]
                 continue
             velocity = self.velocities.setdefault(
                 id(layer), {name: np.zeros_like(p) for name, p in layer.parameters().items()}
@@ -56,18 +106,77 @@ class SGD:
             for name, param in layer.parameters().items():
                 v = velocity[name]
                 v *= self.momentum
-                v -= self.learning_rate * grads[name]
+                v -= lr * grads[name]
                 param += v
 
 
-class Adam:
+class AdaGrad(_Decaying):
+    """AdaGrad: each parameter's step is divided by the root of the sum of *all* its squared gradients so far,
+    ``cache += grad**2; param -= learning_rate * grad / (sqrt(cache) + epsilon)``. Rarely-updated parameters
+    keep big steps; but the sum only grows, so every step size shrinks for ever."""
+
+    def __init__(self, learning_rate: float = 0.1, epsilon: float = 1e-7, decay: float = 0.0):
+        _check_rate("AdaGrad", learning_rate, decay)
+        self.learning_rate, self.epsilon = float(learning_rate), epsilon
+        self.decay, self.iterations = float(decay), 0
+        self.cache: dict[int, dict[str, np.ndarray]] = {}
+
+    def __repr__(self) -> str:
+        return f"AdaGrad(learning_rate={self.learning_rate})"
+
+    def step(self, layers: Iterable) -> None:
+        """Update every trainable layer in place from its stored gradients."""
+        lr = self.current_learning_rate
+        self.iterations += 1
+        for layer in _trainable(layers):
+            grads = layer.gradients()
+            cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
+            for name, param in layer.parameters().items():
+                g = grads[name]
+                cache[name] += g * g
+                param -= lr * g / (np.sqrt(cache[name]) + self.epsilon)
+
+
+class RMSProp(_Decaying):
+    """RMSProp: like AdaGrad, but the squared gradients are a decaying *average*
+    ``cache = rho * cache + (1 - rho) * grad**2``, so old gradients are forgotten and the step size does not
+    shrink for ever: ``param -= learning_rate * grad / (sqrt(cache) + epsilon)``."""
+
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7, decay: float = 0.0):
+        _check_rate("RMSProp", learning_rate, decay)
+        if not 0 <= rho < 1:
+            raise ValueError(f"RMSProp: rho must be in [0, 1), got {rho}")
+        self.learning_rate, self.rho, self.epsilon = float(learning_rate), float(rho), epsilon
+        self.decay, self.iterations = float(decay), 0
+        self.cache: dict[int, dict[str, np.ndarray]] = {}
+
+    def __repr__(self) -> str:
+        return f"RMSProp(learning_rate={self.learning_rate}, rho={self.rho})"
+
+    def step(self, layers: Iterable) -> None:
+        """Update every trainable layer in place from its stored gradients."""
+        lr = self.current_learning_rate
+        self.iterations += 1
+        for layer in _trainable(layers):
+            grads = layer.gradients()
+            cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
+            for name, param in layer.parameters().items():
+                g = grads[name]
+                c = cache[name]
+                c *= self.rho
+                c += (1 - self.rho) * g * g
+                param -= lr * g / (np.sqrt(c) + self.epsilon)
+
+
+class Adam(_Decaying):
     """Adam: momentum on the gradient (beta1) plus a per-parameter step size from the running mean of
     squared gradients (beta2), both bias-corrected for the first steps."""
 
-    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7):
-        if learning_rate <= 0:
-            raise ValueError(f"Adam: learning_rate must be positive, got {learning_rate}")
+    def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7,
+                 decay: float = 0.0):
+        _check_rate("Adam", learning_rate, decay)
         self.learning_rate, self.beta1, self.beta2, self.epsilon = float(learning_rate), beta1, beta2, epsilon
+        self.decay, self.iterations = float(decay), 0
         self.t = 0
         self.state: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
 
@@ -76,6 +185,8 @@ class Adam:
 
     def step(self, layers: Iterable) -> None:
         """Update every trainable layer in place from its stored gradients (one Adam time step)."""
+        lr = self.current_learning_rate
+        self.iterations += 1
         self.t += 1
         correction1 = 1 - self.beta1**self.t
         correction2 = 1 - self.beta2**self.t
@@ -91,7 +202,7 @@ class Adam:
                 m += (1 - self.beta1) * g
                 v *= self.beta2
                 v += (1 - self.beta2) * g * g
-                param -= self.learning_rate * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
+                param -= lr * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}

@@ -11,12 +11,20 @@ from utils.checks.activations import (
     check_step,
     check_tanh,
 )
+from utils.checks.autograd import (
+    check_backward,
+    check_mul_backward,
+    check_sgd_step,
+    check_tanh_backward,
+    check_topological_order,
+)
 from utils.checks.backprop import (
     check_dense_backward,
     check_relu_backward,
     check_sigmoid_backward,
     check_softmax_cross_entropy_backward,
 )
+from utils.checks.capstone import check_confusion_matrix, check_fixed_train_step, check_standardize
 from utils.checks.core import Case, Checker, CheckResult, Mistake, run_quietly
 from utils.checks.gradients import check_numerical_derivative, check_numerical_gradient
 from utils.checks.losses import (
@@ -27,7 +35,7 @@ from utils.checks.losses import (
     check_mse,
 )
 from utils.checks.neuron import check_layer_output, check_neuron_output
-from utils.checks.training import check_sgd_momentum_step
+from utils.checks.training import check_adam_step, check_sgd_momentum_step, check_training_step
 
 __all__ = [
     "Case", "CheckResult", "Checker", "Mistake", "run_quietly",
@@ -37,5 +45,7 @@ __all__ = [
     "check_numerical_derivative", "check_numerical_gradient",
     "check_relu_backward", "check_sigmoid_backward", "check_dense_backward",
     "check_softmax_cross_entropy_backward",
-    "check_sgd_momentum_step",
+    "check_sgd_momentum_step", "check_training_step", "check_adam_step",
+    "check_standardize", "check_confusion_matrix", "check_fixed_train_step",
+    "check_mul_backward", "check_tanh_backward", "check_topological_order", "check_backward", "check_sgd_step",
 ]
