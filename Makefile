@@ -44,11 +44,12 @@ lab: $(STAMP) work
 lint: $(STAMP)
 	$(BIN)/ruff check utils tests notebooks solutions benchmarks
 
+# One pytest run shares the two cores between the unit tests, nbval strict on solutions/ and nbval lax on
+# notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax): three runs in a row took 20 s longer.
 test: $(STAMP) lint
 	$(BIN)/python -m utils.build --check
-	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 -q -p no:cacheprovider tests
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg $(NBVAL) solutions
-	$(BIN)/python -m pytest --nbval-lax $(NBVAL) notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
+	  --durations=5 tests solutions notebooks
 
 # Stored outputs must not depend on the BLAS kernel or thread count (DESIGN §4): re-run solutions/ strict under
 # several OpenBLAS kernels with one thread. NB=solutions/07_training.ipynb checks one lesson.
