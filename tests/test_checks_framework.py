@@ -112,6 +112,10 @@ def test_integer_result_that_lost_fractions_is_explained():
     assert "integer dtype" in compare(np.array([0, 1]), np.array([0.5, 1.0]), ARRAY, 1e-9, 0)
 
 
+def test_integer_result_is_not_blamed_on_lost_fractions_when_the_answer_is_whole():
+    assert compare(np.array([0, 2]), np.array([0.0, 1.0]), ARRAY, 1e-9, 0) == "wrong values"
+
+
 def test_warnings_fail_even_when_values_are_right(capsys):
     result = check_softmax(lambda z: np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True))
     line = _one_line(capsys)

@@ -714,6 +714,13 @@ def test_checker_leaves_its_cases_unchanged(name):
                 np.testing.assert_array_equal(a, b)
 
 
+def test_confusion_matrix_messages_show_integer_counts(capsys):
+    result = checks.check_confusion_matrix(_cm_transposed)
+    out = capsys.readouterr().out
+    assert not result and "expected [[1, 1, 0]," in out and "got [[1, 0, 1]," in out, out
+    assert "1." not in out and "fractions" not in out, out
+
+
 def test_reference_implementations_match_the_lesson_formulas():
     from utils.data import standardize
     from utils.metrics import confusion_matrix
@@ -817,11 +824,11 @@ def test_training_helpers_and_figures():
 
     matplotlib.use("Agg")
     from utils.metrics import spread
+    from utils.plots import plot_losses
     from utils.training_plots import (
         descent_summary,
         plot_bias_correction,
         plot_generalization_gap,
-        plot_loss_curves,
     )
 
     crawl, zigzag = descent_summary(0.02, 0.0), descent_summary(0.09, 0.0)
@@ -829,7 +836,7 @@ def test_training_helpers_and_figures():
     assert descent_summary(0.02, 0.7)["loss"] < crawl["loss"] / 100  # momentum speeds along the valley
     assert descent_summary(0.02, 0.9)["overshoots"] > 0  # too much momentum: under-damped
     assert spread([0.9, 1.0]) == "0.950 ± 0.050 (min 0.900, max 1.000)"
-    for fig in (plot_bias_correction(), plot_loss_curves({"a": [1.0, 0.5], "b": [1.0, 0.8]}),
+    for fig in (plot_bias_correction(), plot_losses({"a": [1.0, 0.5], "b": [1.0, 0.8]}),
                 plot_generalization_gap([2, 8], [[0.6, 0.7], [0.9, 1.0]], [[0.5, 0.6], [0.7, 0.8]])):
         assert fig.axes and fig.get_size_inches()[0] > 4
 
@@ -843,3 +850,6 @@ def test_fit_progress_bar_stays_on_screen(capsys):
     fit(make_mlp([2, 4, 3]), X, y, Adam(0.01), epochs=5, progress=True)
     out = capsys.readouterr().out
     assert "100%" in out and "5/5" in out
+    fit(make_mlp([2, 4, 3]), X, y, Adam(0.01), epochs=3, progress="learning rate 0.01")
+    out = capsys.readouterr().out
+    assert "learning rate 0.01: 100%" in out and "3/3" in out

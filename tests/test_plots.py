@@ -75,10 +75,42 @@ def test_history_names_the_guessing_line_in_the_legend_not_on_the_curve():
     history = History()
     history.loss = list(np.geomspace(1.3, 0.05, 50))
     history.accuracy = list(np.linspace(0.3, 1.0, 50))
+    history.val_loss = list(np.geomspace(1.4, 0.2, 50))
+    history.val_accuracy = list(np.linspace(0.3, 0.9, 50))
     fig = plots.plot_history(history, n_classes=3)
     ax = fig.axes[0]
-    assert "guessing (log 3)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["train", "validation", "guessing (log 3)"]
     assert not ax.texts  # no label written inside the plot, where a curve could cross it
+    _texts(fig)  # draws the figure
+    renderer = fig.canvas.get_renderer()
+    box = legend.get_window_extent(renderer)
+    for axes in fig.axes:  # below both plots: it covers no curve and not the guessing line
+        assert box.y1 <= axes.get_window_extent(renderer).y0
+        assert box.y1 <= axes.get_tightbbox(renderer).y0 + 1  # nor the tick labels and x label
+    assert box.y0 >= 0
+
+
+def test_loss_curves_keep_their_legend_beside_the_plot():
+    fig = plots.plot_losses({"SGD, lr 1": np.geomspace(1.1, 0.8, 300), "Adam, lr 0.03": np.geomspace(1.1, 0.1, 300)})
+    ax = fig.axes[0]
+    texts = dict(_texts(fig))
+    legend_box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    axes_box = ax.get_window_extent(fig.canvas.get_renderer())
+    assert legend_box.x0 >= axes_box.x1  # right of the axes: it can never cover a curve
+    assert legend_box.x1 <= fig.bbox.x1 + 1  # and not cut off at the figure's edge
+    assert "0.2" in [t.get_text() for t in texts]  # plain log ticks (0.2), not 2×10⁻¹
+    styles = [line.get_linestyle() for line in ax.get_lines()]
+    assert len(set(styles)) == 2
+
+
+@pytest.mark.parametrize("title", ["label 0", "true 9, pred 8"])
+def test_image_grid_titles_never_touch_the_row_above(title):
+    fig = plots.plot_image_grid(np.zeros((12, 64)), [title] * 12, title="misclassified test digits")
+    _texts(fig)  # draws the figure
+    renderer = fig.canvas.get_renderer()
+    above, below = fig.axes[0], fig.axes[8]
+    assert below.title.get_window_extent(renderer).y1 < above.get_window_extent(renderer).y0
 
 
 def test_leaky_relu_never_hides_relu():

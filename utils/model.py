@@ -171,7 +171,7 @@ def fit(
     batch_size: int | None = None,
     rng: np.random.Generator | None = None,
     validation: tuple | None = None,
-    progress: bool = False,
+    progress: bool | str = False,
     history: History | None = None,
 ) -> History:
     """Train ``model`` in place and return its ``History``.
@@ -182,7 +182,8 @@ def fit(
         batch_size: ``None`` for full batch; otherwise minibatches shuffled each epoch with ``rng``.
         validation: ``(X_val, y_val)`` to record ``val_loss`` / ``val_accuracy`` each epoch.
         progress: show a tqdm progress bar that stays on screen when training ends (100 %, epochs, time), in
-            plain text so a saved notebook shows it too.
+            plain text so a saved notebook shows it too; a string names the run (``progress="lr 0.005"``), so
+            several bars in one cell can be told apart.
         history: continue recording into an existing History (used by the playground's step button).
     Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf.
     """
@@ -195,7 +196,8 @@ def fit(
 
         from tqdm import tqdm
 
-        epoch_iter = tqdm(epoch_iter, desc="training", unit="epoch", leave=True, file=sys.stdout, ncols=90,
+        desc = progress if isinstance(progress, str) and progress else "training"
+        epoch_iter = tqdm(epoch_iter, desc=desc, unit="epoch", leave=True, file=sys.stdout, ncols=90,
                           mininterval=0.2)
     start = len(history.loss)
     full_batch = batch_size is None or batch_size >= X.shape[0]

@@ -181,9 +181,10 @@ def plot_history(history, title: str | None = None, n_classes: int | None = None
     ``val_label`` in the legend).
 
     n_classes: if given, a dotted line marks the loss of guessing uniformly, log(n_classes); it is named in the
-    legend (never written over the curve).
+    legend (never written over the curve). The one legend sits below both plots, so it never covers a curve or
+    the guessing line.
     """
-    fig, (ax_loss, ax_acc) = _figure(ncols=2, size=(8.4, 3.0))
+    fig, (ax_loss, ax_acc) = _figure(ncols=2, size=(8.4, 3.4))
     epochs = np.arange(1, len(history.loss) + 1)
     ax_loss.plot(epochs, history.loss, label="train")
     ax_acc.plot(epochs, history.accuracy, label="train")
@@ -195,27 +196,30 @@ def plot_history(history, title: str | None = None, n_classes: int | None = None
     ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", title="loss")
     ax_acc.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02), title="accuracy")
     plain_log_ticks(ax_loss.yaxis)
-    ax_loss.legend(loc="best")
-    ax_acc.legend(loc="lower right")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
+    handles, labels = ax_loss.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.09, 1, 1))
     return fig
 
 
-def plot_losses(curves: dict[str, Sequence[float]], title: str = "loss per epoch", logy: bool = True):
-    """Several loss curves on one axis: ``{"SGD": losses, "Adam": losses}``."""
-    fig, ax = _figure(size=(5.5, 3.2))
-    for (name, values), style in zip(curves.items(), _LINESTYLES * 3, strict=False):
-        ax.plot(np.arange(1, len(values) + 1), values, ls=style, label=name)
-    ax.set(xlabel="epoch", ylabel="loss", title=title)
+def plot_losses(curves: dict[str, Sequence[float]], title: str = "loss per epoch", logy: bool = True,
+                ylabel: str = "loss"):
+    """Several loss curves on one axis, ``{"SGD": losses, "Adam": losses}`` (each a sequence ``(n_epochs,)``),
+    every curve with its own colour and line style; the legend sits beside the plot, never on top of a curve."""
+    fig, ax = _figure(size=(7.6, 3.4))
+    for i, (name, values) in enumerate(curves.items()):
+        ax.plot(np.arange(1, len(values) + 1), values, ls=_LINESTYLES[i % len(_LINESTYLES)],
+                color=CLASS_COLORS[i % 8], label=name)
+    ax.set(xlabel="epoch", ylabel=ylabel, title=title)
     if logy:
         ax.set_yscale("log")
         plain_log_ticks(ax.yaxis)
-    ax.grid(alpha=0.3)
-    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
     return fig
 
@@ -494,7 +498,8 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
     nrows = int(np.ceil(n / ncols))
     longest = max((len(t) for t in titles), default=0)
     width = max(1.1, 0.075 * longest + 0.3)  # a column wide enough for its 10-pt title
-    fig, axes = _figure(ncols=ncols, nrows=nrows, size=(width * ncols, 1.55 * nrows), squeeze=False)
+    # a row: the square image (at most the column width) plus room for its title, so no title touches the row above
+    fig, axes = _figure(ncols=ncols, nrows=nrows, size=(width * ncols, (min(width, 1.3) + 0.45) * nrows), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
         if i < n:

@@ -1,5 +1,5 @@
 """Figures and small measurements for lessons 05–08 (training): Adam's bias correction, the train/test gap
-over seeds, and the numbers behind the loss-surface demo.
+over seeds, and the numbers behind the loss-surface demo (loss curves side by side: ``utils.plots.plot_losses``).
 
 Built on ``utils.plots`` (same style, palette and retina PNG settings); every function returns a figure or
 plain numbers, so a lesson cell shows only the idea.
@@ -79,17 +79,3 @@ def plot_generalization_gap(sizes: Sequence[int], train_accuracy, test_accuracy,
     fig.tight_layout()
     return fig
 
-
-def plot_loss_curves(curves: dict, title: str = "loss per epoch"):
-    """Several training-loss curves ``{"name": losses}`` on a log axis, the legend beside the plot (never on
-    top of a curve); every curve has its own colour and line style."""
-    styles = ["-", "--", "-.", (0, (1, 1.5)), (0, (5, 1.5, 1, 1.5, 1, 1.5))]
-    fig, ax = _figure(size=(7.6, 3.4))
-    for i, (name, values) in enumerate(curves.items()):
-        ax.plot(np.arange(1, len(values) + 1), values, ls=styles[i % len(styles)], color=CLASS_COLORS[i % 8],
-                label=name)
-    ax.set(xlabel="epoch", ylabel="training loss", title=title, yscale="log")
-    ax.grid(alpha=0.3, which="both")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    fig.tight_layout()
-    return fig

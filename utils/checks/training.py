@@ -70,7 +70,7 @@ check_sgd_momentum_step = Checker(
                 _wrong(lambda v, g, lr, m: -lr * g + 0 * v, _plus)),
         Mistake("that is PyTorch's convention (v = momentum·v + grad; param -= lr·v), whose velocity holds no learning "
                 "rate and points uphill. The steps are the same for a constant learning rate, but this exercise stores "
-                "velocity = momentum * velocity - learning_rate * grad and returns param + velocity (lesson 07, §4)",
+                "velocity = momentum * velocity - learning_rate * grad and returns param + velocity (lesson 07, §5)",
                 _pytorch_momentum),
         Mistake("the velocity you return is passed back in at the next step: return the new one, "
                 "(param + new_velocity, new_velocity), not the velocity you were given",
@@ -406,7 +406,7 @@ def _three_adam_steps(step, param, grads, m, v, learning_rate, **kwargs):
     return p, m, v
 
 
-_ADAM = "(lesson 07, §4)"
+_ADAM = "(lesson 07, §6)"
 
 check_adam_step = Checker(
     name="adam_step",
