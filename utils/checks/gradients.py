@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import io
+import re
+
 import numpy as np
 
 from utils import gradients as ref
@@ -143,12 +148,13 @@ def _cubes(x):
     return float(np.sum(x ** 3))
 
 
-def _same_points(f, x, h=1e-5):
-    """Both evaluations at x + h (a typo), so every difference is 0."""
+def _zeros_after_nudging(f, x, h=1e-5):
+    """f evaluated at every nudged point, yet a gradient of zeros (the same nudge twice, or a result never stored)."""
     for i in np.ndindex(np.shape(x)):
-        xp = np.array(x, dtype=float)
-        xp[i] += h
-        f(xp)
+        for step in (h, -h):
+            nudged = np.array(x, dtype=float)
+            nudged[i] += step
+            f(nudged)
     return np.zeros(np.shape(x))
 
 
@@ -196,7 +202,132 @@ def _forward_gradient(f, x, h=1e-5):
     return grad
 
 
-check_numerical_gradient = Checker(
+# ------------------------------------------------------------------------------ an all-zeros gradient, explained
+#: the hint of the all-zeros mistake before it is made specific (what the learner's source and a probe show)
+_ALL_ZEROS = ("every gradient is 0: both evaluations of f saw the same x, so f(x_plus) - f(x_minus) is 0. x_plus "
+              "must be a copy of x with element i raised by h, x_minus a copy with it lowered by h: x_plus = "
+              "x.copy(); x_plus[i] += h (likewise x_minus), then f(x_plus) and f(x_minus)")
+_ALL_ZEROS_WHY = "The central difference compares f at two different points; if both calls see one x, it is 0."
+_ALIAS_WHY = ("Assignment in Python gives an array a second name; only .copy() makes a new array (in numpy, x[:] "
+              "and np.asarray(x) do not copy either).")
+#: right-hand sides that give the argument another name instead of copying it ({x} is the argument's name)
+_NOT_A_COPY = (r"{x}", r"{x}\s*\[\s*:\s*\]", r"{x}\s*\[\s*\.\.\.\s*\]", r"{x}\s*\.\s*view\(\s*\)",
+               r"(?:np|numpy)\s*\.\s*(?:asarray|asanyarray)\(\s*{x}\s*\)")
+
+
+def _argument_name(fn) -> str:
+    """The name the learner gave the array argument (the second parameter), "x" when Python cannot tell."""
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return "x"
+    return names[1] if len(names) > 1 else "x"
+
+
+def _aliases_written_to(fn) -> list[tuple[str, str]]:
+    """``(name, line)`` for each of the learner's lines that makes another name for the argument without copying
+    it — ``x_plus = x``, ``x_minus = x[:]``, ``xp, xm = x, x`` — where that name is then written into
+    (``x_plus[i] += h``). Read from their source; [] when Python cannot find the source."""
+    try:
+        source = inspect.getsource(fn)
+    except (OSError, TypeError):
+        return []
+    name = _argument_name(fn)
+    rhs = "|".join(p.format(x=re.escape(name)) for p in _NOT_A_COPY)
+    lines = [line.split("#", 1)[0].rstrip() for line in source.splitlines()]
+    found: list[tuple[str, str]] = []  # (alias, line)
+    for line in lines[1:]:
+        single = re.match(rf"^\s*(\w+)\s*=\s*(?:{rhs})\s*$", line)
+        if single and single.group(1) != name:
+            found.append((single.group(1), line.strip()))
+            continue
+        pair = re.match(r"^\s*(\w+)\s*,\s*(\w+)\s*=\s*(.+?)\s*,\s*(.+?)\s*$", line)
+        if pair:
+            for target, value in ((pair.group(1), pair.group(3)), (pair.group(2), pair.group(4))):
+                if target != name and re.fullmatch(rf"(?:{rhs})", value):
+                    found.append((target, f"{target} = {value}"))
+    written: list[tuple[str, str]] = []
+    for alias, line in found:
+        write = re.compile(rf"^\s*{re.escape(alias)}\s*\[.*\]\s*(?:[-+*/]|//|\*\*)?=(?!=)")
+        if (alias, line) not in written and any(write.match(other) for other in lines):
+            written.append((alias, line))
+    return written
+
+
+def _nudges_seen(fn, x, h):
+    """Call the learner's function on f(x) = sum(x²) with a recording f; return, for every call of f, how its
+    argument differed from x (an array shaped like x, or None for another shape), or None when the call fails.
+    Prints are swallowed."""
+    x0 = np.array(x, dtype=np.float64)
+    seen: list = []
+
+    def recording_f(t):
+        t = np.asarray(t, dtype=np.float64)
+        seen.append(t - x0 if t.shape == x0.shape else None)
+        return _sum_squares(t)
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), np.errstate(all="ignore"):
+            fn(recording_f, x0.copy(), h=h)
+    except Exception:  # noqa: BLE001 — only evidence for a hint; a failing probe proves nothing
+        return None
+    return seen
+
+
+def _all_zeros_explained(student_fn) -> tuple[str, str]:
+    """(hint, why) for a gradient of all zeros, from what was checked: the learner's source (an alias written
+    into) first, then where f was evaluated; without evidence, the symptom and the usual fixes."""
+    try:
+        aliases = _aliases_written_to(student_fn)
+    except Exception:  # noqa: BLE001
+        aliases = []
+    if aliases:
+        name = _argument_name(student_fn)
+        said = f"{aliases[0][1]} does not copy" + (f", and neither does {aliases[1][1]}" if len(aliases) > 1 else "")
+        copies = " and ".join(f"{alias} = {name}.copy()" for alias, _ in aliases[:2])
+        each, copy = ("each", "copies") if len(aliases) > 1 else ("it", "a copy")
+        return (f"every gradient is 0 because {said}: {each} gives {name} another name, so your nudges change {name} "
+                f"itself and both calls of f see the same array, which makes the difference 0. Make real {copy}: "
+                f"{copies}"), _ALIAS_WHY
+    h = 1e-5
+    seen = _nudges_seen(student_fn, np.array([1.0, -2.0, 3.0]), h)
+    if seen is None or any(d is None for d in seen):
+        return _ALL_ZEROS, _ALL_ZEROS_WHY
+    if not seen:
+        return ("every gradient is 0 and f was never called: evaluate f(x_plus) and f(x_minus) for every element, "
+                "with x_plus = x.copy(); x_plus[i] += h and x_minus = x.copy(); x_minus[i] -= h"), _ALL_ZEROS_WHY
+    if all(np.max(np.abs(d)) < 0.01 * h for d in seen):
+        return ("every gradient is 0 and f only ever saw x unchanged: the nudges were undone before f ran (or "
+                "never made). Nudge copies — x_plus = x.copy(); x_plus[i] += h and x_minus = x.copy(); "
+                "x_minus[i] -= h — and call f(x_plus) and f(x_minus)"), _ALL_ZEROS_WHY
+    up = any(np.any(np.abs(d - h) < 0.01 * h) for d in seen)
+    down = any(np.any(np.abs(d + h) < 0.01 * h) for d in seen)
+    if up and down:
+        return ("every gradient is 0 although f was evaluated at x + h and at x - h: those values never reached the "
+                "array you return. Store (f_plus - f_minus) / (2 * h) in grad[i] of the array you return"), (
+                "The checker watched the calls of f: the nudged points were right, the result was lost.")
+    if up != down:
+        seen_at, missing, fix = (("x + h", "x - h", "lower element i by h in x_minus (x_minus[i] -= h)") if up else
+                                 ("x - h", "x + h", "raise element i by h in x_plus (x_plus[i] += h)"))
+        return (f"every gradient is 0: f was evaluated at {seen_at} but never at {missing}, so both evaluations gave "
+                f"the same value. Nudge the two copies in opposite directions: {fix}"), _ALL_ZEROS_WHY
+    return _ALL_ZEROS, _ALL_ZEROS_WHY
+
+
+class _NumericalGradientChecker(Checker):
+    """The lesson-05 checker: an all-zeros answer is explained by what the learner's source and a probe show."""
+
+    def _explain(self, index, outputs, warned, expecteds, numpy_warnings, passed, warnings_of=None,
+                 student_fn=None):
+        hint, why, section = super()._explain(index, outputs, warned, expecteds, numpy_warnings, passed,
+                                              warnings_of, student_fn)
+        if hint == _ALL_ZEROS and student_fn is not None:
+            with contextlib.suppress(Exception):
+                hint, why = _all_zeros_explained(student_fn)
+        return hint, why, section
+
+
+check_numerical_gradient = _NumericalGradientChecker(
     name="numerical_gradient",
     reference=ref.numerical_gradient,
     verified="every element of 1-D and 2-D arrays, central differences (or more accurate), the h argument, "
@@ -226,14 +357,10 @@ check_numerical_gradient = Checker(
                 "(f(x+h) - f(x-h)) / (2*h)", _forward_gradient, rtol=1e-9),
         Mistake("h was ignored: use the h argument instead of a fixed 1e-5",
                 lambda f, x, h=1e-5: ref.numerical_gradient(f, x.copy(), 1e-5), rtol=1e-8, section=_H),
-        Mistake("every gradient is 0, so f(x_plus) and f(x_minus) gave the same value: x_plus must be x with element i "
-                "raised by h, and x_minus with it lowered by h. The usual cause: x_plus = x does not copy — both "
-                "names are one array, so the two nudges cancel before f runs. Use x_plus = x.copy() (and "
-                "x_minus = x.copy())", lambda f, x, h=1e-5: np.zeros(np.shape(x)),
-                why="Assignment in Python gives an array a second name; only .copy() makes a new array."),
-        Mistake("every gradient is 0, so f(x_plus) and f(x_minus) gave the same value although f was evaluated at "
-                "nudged points: x_plus and x_minus must differ — raise element i by h in one and lower it by h in "
-                "the other", _same_points),
+        # all zeros, f never called or called at x only / all zeros, f called at nudged points: one hint, made
+        # specific by _NumericalGradientChecker from the learner's source and from where f was evaluated
+        Mistake(_ALL_ZEROS, lambda f, x, h=1e-5: np.zeros(np.shape(x)), why=_ALL_ZEROS_WHY),
+        Mistake(_ALL_ZEROS, _zeros_after_nudging, why=_ALL_ZEROS_WHY),
         Mistake("the central difference spans 2h: divide by 2*h, not h",
                 lambda f, x, h=1e-5: 2 * ref.numerical_gradient(f, x.copy(), h)),
         Mistake("x + h nudges every element at once: nudge one element at a time (x_plus = x.copy(); "
@@ -245,4 +372,7 @@ check_numerical_gradient = Checker(
     ],
     mutation_hint="x must be left as it was: after evaluating f at x[i] + h and x[i] - h, put the old value "
                   "back (old = x[i] ... x[i] = old); note that x_plus = x does not copy",
+    mutation_fix="x must be left as it was: nudging `{name}` itself is fine while f runs, but afterwards put the "
+                 "old value back (old = {name}[i] ... {name}[i] = old), or nudge copies ({name}_plus = "
+                 "{name}.copy())",
 )
