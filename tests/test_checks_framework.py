@@ -405,6 +405,83 @@ def test_mutation_hint_quotes_the_learners_own_line():
     assert "your line `z[z < 0] = 0` changes the caller's `z`" in run_quietly(check_relu, relu_direct).hint
 
 
+def test_mutation_hint_maps_the_argument_by_position_to_the_learners_own_name():
+    def relu(values):  # the exercise calls it `z`
+        values[values < 0] = 0
+        return values
+
+    result = run_quietly(check_relu, relu)
+    assert "changed its input `z` (your `values`)" in result.line
+    assert "your line `values[values < 0] = 0` changes the caller's `values`" in result.hint
+    assert "values = np.array(values, dtype=float)" in result.hint  # the fix, in the learner's own name
+
+    def relu_alias(scores):
+        out = np.asarray(scores)
+        out[out < 0] = 0
+        return out
+
+    hint = run_quietly(check_relu, relu_alias).hint
+    assert "`out = np.asarray(scores)` does not copy" in hint and "`out[out < 0] = 0`" in hint
+
+    def layer_output(x, w, b):  # every parameter renamed; the second one is changed
+        w *= 1.0
+        w[0, 0] += 1.0
+        return np.dot(x, w) + b
+
+    result = run_quietly(check_layer_output, layer_output)
+    assert "changed its input `weights` (your `w`)" in result.line and "`w *= 1.0`" in result.hint
+
+
+def test_mutation_hint_without_a_readable_signature_falls_back_to_the_exercises_name():
+    def relu(*args):  # no name at position 0: the exercise's `z` is used, and nothing crashes
+        z = args[0]
+        z[z < 0] = 0
+        return z
+
+    result = run_quietly(check_relu, relu)
+    assert "changed its input `z`" in result.line and "(your" not in result.line
+    assert core._learner_arg_name(relu, 0, "z") == "z"
+    assert core._learner_arg_name(max, 0, "z") == "z"  # a builtin without a signature to read
+    assert core._learner_arg_name(lambda p, q: p, 1, "y") == "q"
+
+
+def _spread(x):
+    up = np.array(x, dtype=float)
+    up += 1.0
+    down = np.array(x, dtype=float)
+    down -= 1.0
+    return up - down
+
+
+def test_all_zeros_names_an_alias_only_when_the_learners_source_shows_it():
+    case = [Case("[1, -2, 3]", (np.array([1.0, -2.0, 3.0]),))]
+
+    def spread(values):
+        up = values
+        up += 1.0
+        down = values
+        down -= 1.0  # values is back as it was, but up and down were one array all along
+        return up - down
+
+    hint = _hint(_generic(_spread, case), spread)
+    assert "every value of your result is 0" in hint
+    assert "`up = values` does not copy" in hint and "`up += 1.0`" in hint and "up = values.copy()" in hint
+
+    def spread_lost(values):
+        result = np.zeros(len(values))
+        total = 0.0
+        for i in range(len(values)):
+            total += (values[i] + 1.0) - (values[i] - 1.0)  # computed, never written into result[i]
+        return result
+
+    hint = _hint(_generic(_spread, case), spread_lost)
+    # no alias in this source: the symptom and what to check, no guessed cause (no `x_plus = x`, no "because")
+    assert "every value of your result is 0" in hint and "Check that every element" in hint
+    assert "x_plus" not in hint and "Common causes" not in hint and "because" not in hint and "does not copy" not in hint
+    # a function whose source Python cannot read gets the same careful hint
+    assert "Check that every element" in _hint(_generic(_spread, case), np.zeros_like)
+
+
 def test_np_max_with_two_arguments_points_to_np_maximum():
     assert "np.maximum(a, b)" in run_quietly(check_relu, lambda z: np.max(0, z)).hint
 

@@ -221,7 +221,7 @@ def test_in_place_nudge_through_an_alias_quotes_both_lines():
     assert "`x_plus = x` does not copy" in hint and "`x_plus[i] += h`" in hint
 
 
-def test_mutation_under_another_argument_name_is_reported_without_a_guessed_line():
+def test_mutation_under_another_argument_name_quotes_the_learners_own_line():
     def numerical_gradient(f, params, h=1e-5):
         grad = np.zeros(params.shape)
         for i in np.ndindex(params.shape):
@@ -232,10 +232,11 @@ def test_mutation_under_another_argument_name_is_reported_without_a_guessed_line
         return grad
 
     result = run_quietly(check_numerical_gradient, numerical_gradient)
-    assert "changed its input `x`" in result.line  # the case names the exercise's argument
-    # the source search looks for the exercise's name `x`, which this source never writes into: no line is quoted
-    assert "your function changed the caller's `x` in place" in result.hint
-    assert "put the old value back" in result.hint
+    # the case names the exercise's argument and the learner's own name for it (same position)
+    assert "changed its input `x` (your `params`)" in result.line
+    # the source search maps `x` to the learner's `params` by position, so their own line is quoted
+    assert "your line `params[i] = params[i] + h` changes the caller's `params`" in result.hint
+    assert "put the old value back (old = params[i]" in result.hint
 
 
 # ------------------------------------------------------------------------------ right answers still pass

@@ -305,11 +305,14 @@ def plot_fit(x, y, predictions: dict[str, np.ndarray], title: str = ""):
     return fig
 
 
-def _guide(ax, h, err, power: int, color, label: str) -> None:
-    """A straight line of slope ``power`` on log-log axes, laid along the truncation branch of ``err``: anchored
-    at the largest h (where truncation error dominates) and drawn only down to the h of smallest error."""
+def _guide(ax, h, err, power: int, color, label: str, eps: float | None = None) -> None:
+    """A straight line of slope ``power`` on log-log axes, laid along the truncation branch of ``err`` and only
+    along it: anchored near the largest h (where truncation error dominates), it runs towards smaller h while the
+    measured error stays within a factor 2 of it and, if ``eps`` is given, while it lies above the round-off
+    estimate eps / h. It stops where the branch ends, never running on into the round-off region or the corner.
+    h, err: ``(k,)``."""
     h, err = np.asarray(h, dtype=float), np.asarray(err, dtype=float)
-    ok = np.isfinite(err) & (err > 0)
+    ok = np.isfinite(err) & (err > 0) & (h > 0)
     if ok.sum() < 2:
         return
     h, err = h[ok], err[ok]
@@ -322,7 +325,16 @@ def _guide(ax, h, err, power: int, color, label: str) -> None:
     top = h[: best + 1]
     anchor = int(np.argmin(np.abs(np.log10(top) - (np.log10(top[0]) - 0.5)))) if len(top) > 2 else 0
     scale = err[anchor] / h[anchor] ** power
-    hs = np.geomspace(h[0], h[best], 50)
+    line = scale * h ** power
+    on_branch = np.abs(np.log10(err / line)) <= np.log10(2)
+    if eps is not None:
+        on_branch &= line >= eps / h  # truncation still above round-off
+    end = anchor
+    while end < best and on_branch[end + 1]:
+        end += 1
+    if end < 1:
+        return
+    hs = np.geomspace(h[0], h[end], 50)
     ax.loglog(hs, scale * hs ** power, color=color, lw=7, alpha=0.22, solid_capstyle="butt", label=label, zorder=1)
 
 
@@ -331,15 +343,15 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
 
     table: ``{"h": (k,), "forward": (k,), "central": (k,), "eps": machine epsilon, "label": str}`` (or a
     list of such tables, e.g. float64 and float32). For the first table, wide pale bands of slope 1 (∝ h) and
-    slope 2 (∝ h²) lie along the truncation branch of the forward and central errors (large h), and the
-    round-off line eps/h shows where small h goes wrong.
+    slope 2 (∝ h²) lie along the truncation branch of the forward and central errors (large h) and end where
+    that branch ends (where it meets the round-off line eps/h, which shows where small h goes wrong).
     """
     tables = table if isinstance(table, list) else [table]
     fig, ax = _figure(size=(7.6, 4.2))
     styles = ["-", "--"]
     t = tables[0]
-    _guide(ax, t["h"], t["forward"], 1, "C0", "slope 1 (∝ h)")
-    _guide(ax, t["h"], t["central"], 2, "C3", "slope 2 (∝ h²)")
+    _guide(ax, t["h"], t["forward"], 1, "C0", "slope 1 (∝ h)", eps=t["eps"])
+    _guide(ax, t["h"], t["central"], 2, "C3", "slope 2 (∝ h²)", eps=t["eps"])
     for i, tab in enumerate(tables):
         ax.loglog(tab["h"], tab["forward"], styles[i % 2], color="C0", lw=1.6, label=f"forward ({tab['label']})",
                   zorder=3)
@@ -391,11 +403,17 @@ def _num(v: float) -> str:
 
 
 def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
-    """The graph of one ReLU neuron, ``relu(sum_i x_i w_i + b)``, with forward values (black, on one side of
-    each edge) and, if ``gradients``, backward gradients ∂out/∂· (red, on the other side), computed here by the
-    chain rule. ``gradients=False`` draws the forward pass only.
+    """The graph of one ReLU neuron, ``relu(sum_i x_i w_i + b)``: each arrow carries its forward value (black)
+    and, if ``gradients``, its backward gradient ∂out/∂· (red), computed here by the chain rule.
+    ``gradients=False`` draws the forward pass only.
+
+    Both numbers sit *on* their own arrow (the line runs into and out of each number's white box): the value
+    near the arrow's start, the gradient further along the same arrow. Nothing is written between two arrows,
+    where a reader could not tell which one it belongs to. A key in the corner repeats the convention.
 
     x, w: ``(n_inputs,)`` (drawn for up to 4 inputs); b a number; dout the gradient arriving at the output.
+    Each edge label's ``gid`` is ``"value:<edge>"`` or ``"grad:<edge>"`` and its arrow's ``gid`` is
+    ``"edge:<edge>"`` (e.g. ``"x0"``, ``"w0"``, ``"prod0"``, ``"b"``, ``"z"``, ``"out"``), so tests can pair them.
     """
     x, w = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(w, dtype=float))
     if x.shape != w.shape or x.ndim != 1:
@@ -408,60 +426,63 @@ def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
     dx, dw, db = dproducts * w, dproducts * x, dz
 
     n = len(x)
-    fig, ax = _figure(size=(8.5, 1.2 + 1.1 * n))
+    height = 1.6 + 1.25 * n
+    fig, ax = _figure(size=(8.5, height))
     ax.set_axis_off()
-    gap = 1.8  # vertical distance between two inputs' rows
+    gap, spread = 2.0, 0.62  # distance between two inputs' rows; x_i and w_i sit spread above and below their row
     ys = np.linspace(n - 1, 0, n) * gap
     y_mid = float(ys.mean())
-    x_mul, x_add, x_relu, x_out = 1.9, 4.0, 5.6, 7.1
-    y_bias = ys[-1] - 1.5
-    ax.set_xlim(-0.5, 7.6)
-    ax.set_ylim(y_bias - 0.45, ys[0] + 0.9)
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
-    to_px = ax.transData
+    x_mul, x_add, x_relu, x_out = 2.5, 4.7, 6.3, 7.8
+    y_bias = ys[-1] - 1.6
+    ax.set_xlim(-0.45, 8.25)
+    ax.set_ylim(y_bias - 0.5, ys[0] + spread + 0.45)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.42 / height)  # 0.42 in for the title
+    red = "#C0392B"
 
     def node(xy, text, color="#e8f0fe"):
         ax.annotate(text, xy, ha="center", va="center", fontsize=11, zorder=4,
                     bbox={"boxstyle": "round,pad=0.35", "fc": color, "ec": "0.3"})
 
-    def label(xy, offset, text, color):
-        ax.annotate(text, xy, xytext=offset, textcoords="offset points", ha="center", va="center", fontsize=10,
-                    color=color, zorder=5, bbox={"boxstyle": "round,pad=0.08", "fc": "white", "ec": "none"})
+    def on_edge(a, b_, t, text, color, gid):
+        """A number centred on the segment a -> b_ at fraction t; its opaque box interrupts the arrow there."""
+        xy = (a[0] + t * (b_[0] - a[0]), a[1] + t * (b_[1] - a[1]))
+        ax.annotate(text, xy, ha="center", va="center", fontsize=10, color=color, zorder=5, gid=gid,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
 
-    def edge(a, b_, value, grad, where: float = 0.45):
-        """Arrow a -> b_; the value on the upper side of the edge, the gradient on the lower side, both pushed
-        out perpendicular to the edge (in screen space) so they never sit on the line or on each other."""
-        ax.annotate("", b_, a, arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 16, "shrinkB": 16,
-                                           "lw": 1.2})
-        pa, pb = to_px.transform(a), to_px.transform(b_)
-        d = (pb - pa) / np.linalg.norm(pb - pa)
-        normal = np.array([-d[1], d[0]])
-        if normal[1] < 0:
-            normal = -normal
-        m = (a[0] + where * (b_[0] - a[0]), a[1] + where * (b_[1] - a[1]))
-        label(m, tuple(10 * normal), _num(value), "black")
+    def edge(key, a, b_, value, grad, at=(0.3, 0.62)):
+        """Arrow a -> b_ with its forward value at fraction at[0] and its gradient at at[1] of the same arrow."""
+        ax.annotate("", b_, a, gid=f"edge:{key}",
+                    arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 16, "shrinkB": 16, "lw": 1.2})
+        on_edge(a, b_, at[0], _num(value), "black", f"value:{key}")
         if gradients:
-            label(m, tuple(-10 * normal), _num(grad), "#C0392B")
+            on_edge(a, b_, at[1], _num(grad), red, f"grad:{key}")
 
     for i in range(n):
-        top, bottom = (0, ys[i] + 0.55), (0, ys[i] - 0.55)
+        top, bottom = (0, ys[i] + spread), (0, ys[i] - spread)
         node(top, f"x{i}")
         node(bottom, f"w{i}")
         node((x_mul, ys[i]), "×", "#fff3e0")
-        edge(top, (x_mul, ys[i]), x[i], dx[i], where=0.3)  # near the inputs, where the two edges are far apart
-        edge(bottom, (x_mul, ys[i]), w[i], dw[i], where=0.3)
-        edge((x_mul, ys[i]), (x_add, y_mid), products[i], dproducts[i], where=0.4)
+        # both numbers in the first two thirds of the arrow, where x_i's and w_i's arrows are still far apart
+        edge(f"x{i}", top, (x_mul, ys[i]), x[i], dx[i], at=(0.27, 0.56))
+        edge(f"w{i}", bottom, (x_mul, ys[i]), w[i], dw[i], at=(0.27, 0.56))
+        edge(f"prod{i}", (x_mul, ys[i]), (x_add, y_mid), products[i], dproducts[i], at=(0.3, 0.58))
     node((x_mul, y_bias), "b")
-    edge((x_mul, y_bias), (x_add, y_mid), b, db, where=0.35)
+    edge("b", (x_mul, y_bias), (x_add, y_mid), b, db, at=(0.3, 0.56))
     node((x_add, y_mid), "+ (z)", "#fff3e0")
     node((x_relu, y_mid), "ReLU", "#fff3e0")
-    edge((x_add, y_mid), (x_relu, y_mid), z, dz, where=0.5)
+    edge("z", (x_add, y_mid), (x_relu, y_mid), z, dz, at=(0.38, 0.66))
     node((x_out, y_mid), "out")
-    edge((x_relu, y_mid), (x_out, y_mid), out, dout, where=0.5)
+    edge("out", (x_relu, y_mid), (x_out, y_mid), out, dout, at=(0.38, 0.66))
     if gradients:
-        ax.set_title("forward values (black, above each edge) and gradients ∂out/∂· (red, below)", fontsize=11)
+        ax.set_title("each arrow carries its forward value (black) and its gradient ∂out/∂· (red)", fontsize=11)
+        # the key: one sample arrow drawn exactly like the arrows of the graph
+        ka, kb = (x_add + 0.35, y_bias), (x_out + 0.3, y_bias)
+        ax.annotate("", kb, ka, arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 0, "shrinkB": 0,
+                                            "lw": 1.2})
+        on_edge(ka, kb, 0.28, "forward value", "black", "key:value")
+        on_edge(ka, kb, 0.72, "gradient", red, "key:grad")
     else:
-        ax.set_title("forward pass: the value carried by each edge", fontsize=11)
+        ax.set_title("forward pass: the value carried by each arrow", fontsize=11)
     return fig
 
 

@@ -454,6 +454,31 @@ def _arg_names(reference: Callable, n: int) -> list[str]:
     return (names + [f"argument {i + 1}" for i in range(len(names), n)])[:n]
 
 
+def _learner_arg_name(fn: Callable, position: int, fallback: str) -> str:
+    """The learner's own name for the argument at ``position`` (their ``params`` where the exercise says ``x``),
+    read from their function's signature; ``fallback`` when it cannot be read (no signature, ``*args``, too few
+    positional parameters)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return fallback
+    positional = [p for p in parameters
+                  if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    if 0 <= position < len(positional) and positional[position].name.isidentifier():
+        return positional[position].name
+    return fallback
+
+
+def _learner_arg_names(fn: Callable) -> list[str]:
+    """The learner's positional parameter names, in order ([] when their signature cannot be read)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in parameters
+            if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+
+
 def _source_lines(fn: Callable) -> list[str]:
     """The learner's function's source lines (comments dropped), or [] when Python cannot find them."""
     try:
@@ -508,6 +533,46 @@ def _mutation_where(fn: Callable, name: str) -> str:
             f"caller's `{name}`")
 
 
+def _alias_written_into(fn: Callable) -> tuple[str, str, str, str] | None:
+    """An argument of the learner's function that their source gives another name (``x_plus = x``) and then writes
+    into through that name (``x_plus[i] += h``): (argument, alias, the line making the alias, the line writing).
+    Read from their source and signature; None when there is no such pair or the source cannot be read."""
+    for argument in _learner_arg_names(fn):
+        found = _mutating_line(fn, argument)
+        if found is None or found[1] is None:
+            continue
+        line, made_by = found
+        m = _ALIAS.match(made_by)
+        if m is not None:
+            return argument, m.group(1), made_by, line
+    return None
+
+
+def _short(line: str, limit: int = 60) -> str:
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _all_zeros(what: str, fn: Callable | None) -> Diagnosis:
+    """All zeros where the expected values are not. A cause is named only when the learner's source shows it (an
+    argument given another name and written into); otherwise the hint states the symptom and what to check."""
+    found = None
+    if fn is not None:
+        with contextlib.suppress(Exception):
+            found = _alias_written_into(fn)
+    if found is not None:
+        argument, alias, made_by, line = found
+        return Diagnosis(f"every value of {what} is 0. In your code `{_short(made_by)}` does not copy: `{alias}` is "
+                         f"`{argument}` under another name, so `{_short(line)}` changes `{argument}` too and values "
+                         f"meant to differ stay the same — make a real copy: {alias} = {argument}.copy()",
+                         "Assigning an array to a new name does not copy it: both names see every change.", "zeros")
+    return Diagnosis(f"every value of {what} is 0, but the expected values are not: nothing the function computed "
+                     "reached the result. Check that every element of the result is written (a loop over the wrong "
+                     "range, or a return inside the loop, leaves np.zeros as it was), that arrays you change are "
+                     "copies (y = x.copy(), not y = x), and that no division is an integer division (//)",
+                     "All zeros means the result never changed from its starting value; print your intermediate "
+                     "values on this case to see which step leaves it at 0.", "zeros")
+
+
 # ------------------------------------------------------------------------------ the diagnosis layer
 @dataclass
 class _Context:
@@ -519,6 +584,7 @@ class _Context:
     case: Case | None = None
     output_names: Sequence[str] = ()
     others: list = field(default_factory=list)  # other failing cases: (got, expected, args by name)
+    student_fn: Callable | None = None  # the learner's function: its source may show a cause (never guessed)
 
     def arrays(self) -> list[tuple[str, np.ndarray]]:
         out = []
@@ -1234,11 +1300,7 @@ def _diagnose_array(got_raw: Any, expected_raw: Any, ctx: _Context, what: str = 
     if rounding is not None:
         return rounding
     if expected.size and np.all(got == 0) and np.any(np.abs(expected) > 1e-12):
-        return Diagnosis(f"every value of {what} is 0: nothing reached the result. Common causes: an array made "
-                         "with np.zeros and never filled (a loop that does not write, or returns too early), two "
-                         "names for one array (x_plus = x does not copy, so f(x_plus) - f(x_minus) is 0 — use "
-                         "x.copy()), or integer division",
-                         "All zeros means the computation never changed the starting value.", "zeros")
+        return _all_zeros(what, ctx.student_fn)
     for step in (lambda: _diagnose_factor(got, expected, ctx, what),
                  lambda: _diagnose_offset(got, expected, ctx, what),
                  lambda: _diagnose_log(got, expected, what),
@@ -1445,14 +1507,16 @@ def _broadcast_hint(a_text: str, b_text: str, raised: _Raised, ctx: _Context) ->
 def diagnose(got: Any, expected: Any, kind: str = ARRAY, *, args: dict | None = None,
              warnings_seen: Sequence[str] = (), output_names: Sequence[str] = (),
              case: Case | None = None, reference: Callable | None = None,
-             others: Sequence[tuple[Any, Any, dict]] = ()) -> Diagnosis | None:
+             others: Sequence[tuple[Any, Any, dict]] = (), student_fn: Callable | None = None) -> Diagnosis | None:
     """How *got* relates to *expected* (the generic diagnosis layer), or None when nothing is recognised.
 
     ``args``: the case's arguments by name (used to name factors such as n_samples or ``h``, offsets such
     as ``bias``, and input properties such as ``z < 0``). ``others``: the other failing cases as
-    ``(got, expected, args)``; a named factor must hold with the same name on them too.
+    ``(got, expected, args)``; a named factor must hold with the same name on them too. ``student_fn``: the
+    learner's function, whose source may show a cause (an argument given another name and written into); only
+    what it shows is named.
     """
-    ctx = _Context(dict(args or {}), list(warnings_seen), reference, case, output_names, list(others))
+    ctx = _Context(dict(args or {}), list(warnings_seen), reference, case, output_names, list(others), student_fn)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
@@ -1552,15 +1616,17 @@ class Checker:
                 second = mistake
         return second
 
-    def _mutation_hint(self, student_fn: Callable, name: str) -> str:
-        """Which line changed the argument (found in the learner's source, never guessed) and the fix."""
+    def _mutation_hint(self, student_fn: Callable, name: str, own: str | None = None) -> str:
+        """Which line changed the argument (found in the learner's source, never guessed) and the fix, both in the
+        learner's own name for the argument (``own``: their parameter at the same position; default ``name``)."""
         if self.mutation_fix is None:
             return self.mutation_hint
+        own = own or name
         try:
-            where = _mutation_where(student_fn, name)
+            where = _mutation_where(student_fn, own)
         except Exception:  # noqa: BLE001
-            where = f"your function changed the caller's `{name}` in place"
-        return f"{where} — {self.mutation_fix.replace('{name}', name)}"
+            where = f"your function changed the caller's `{own}` in place"
+        return f"{where} — {self.mutation_fix.replace('{name}', own)}"
 
     def _section_for(self, topic: str | None) -> str | None:
         if topic and topic in self.sections:
@@ -1579,16 +1645,16 @@ class Checker:
         return args
 
     def _diagnose_case(self, j: int, outputs: list, expecteds: list, passed: list[bool],
-                       warnings_of: list[list[str]]) -> Diagnosis | None:
+                       warnings_of: list[list[str]], student_fn: Callable | None = None) -> Diagnosis | None:
         others = [(outputs[k], expecteds[k], self._args(self.cases[k])) for k in range(len(self.cases))
                   if k != j and not passed[k] and outputs[k] is not _NOT_RUN
                   and not isinstance(outputs[k], _Raised) and self.cases[k].driver is None]
         return diagnose(outputs[j], expecteds[j], self.kind, args=self._args(self.cases[j]),
                         warnings_seen=warnings_of[j], output_names=self.output_names, case=self.cases[j],
-                        reference=self.reference, others=others)
+                        reference=self.reference, others=others, student_fn=student_fn)
 
     def _confirmed(self, found: Diagnosis, index: int, outputs: list, expecteds: list, passed: list[bool],
-                   warnings_of: list[list[str]]) -> bool:
+                   warnings_of: list[list[str]], student_fn: Callable | None = None) -> bool:
         """A relation seen on one case can be a coincidence (a 1×1 batch, dvalues of ones): it must also be what
         the diagnosis finds on the other failing cases (for a tiny case: on the larger ones)."""
         def size(x: Any) -> int:
@@ -1607,7 +1673,7 @@ class Checker:
                     or self.cases[j].driver is not None or size(outputs[j]) <= 2
                     or (not tiny and np.shape(outputs[j]) != np.shape(expecteds[j]))):
                 continue
-            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of)
+            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of, student_fn)
             if other is None or other.topic != found.topic:
                 return False
         return True
@@ -1657,8 +1723,9 @@ class Checker:
                 swapped = self._swapped_parameters(student_fn, index, expecteds)  # prints belong to the first call
         if swapped is not None:
             return swapped.hint, swapped.why, self.section
-        found = self._diagnose_case(index, outputs, expecteds, passed, warnings_of)
-        if found is not None and not self._confirmed(found, index, outputs, expecteds, passed, warnings_of):
+        found = self._diagnose_case(index, outputs, expecteds, passed, warnings_of, student_fn)
+        if found is not None and not self._confirmed(found, index, outputs, expecteds, passed, warnings_of,
+                                                     student_fn):
             found = None  # a coincidence of a tiny case: the larger cases say otherwise
         if found is not None and not found.weak:
             return found.hint, found.why, self._section_for(found.topic)
@@ -1672,9 +1739,9 @@ class Checker:
                 return other_mistake.hint, other_mistake.why or self.about, other_mistake.section or self.section
             if self.cases[j].driver is not None:
                 continue  # a driver's output (a measurement) is not what the exercise returns
-            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of)
+            other = self._diagnose_case(j, outputs, expecteds, passed, warnings_of, student_fn)
             if other is not None and not other.weak and self._confirmed(other, j, outputs, expecteds, passed,
-                                                                         warnings_of):
+                                                                         warnings_of, student_fn):
                 return other.hint, other.why, self._section_for(other.topic)
         if found is not None:
             return found.hint, found.why, self._section_for(found.topic)
@@ -1754,11 +1821,15 @@ class Checker:
             if not isinstance(got, _Raised):
                 names = _arg_names(self.reference, len(case.args))
                 mutated = False
-                for name, before, after in zip(names, case.args, args_after, strict=False):
+                for position, (name, before, after) in enumerate(zip(names, case.args, args_after, strict=False)):
                     if not _same(before, after):
                         if first is None:
-                            return fail(case, f"your function changed its input `{name}`", before, after,
-                                        hint=self._mutation_hint(student_fn, name), why=self.mutation_why,
+                            # the learner's own name for this argument (same position), when the case calls
+                            # their function directly; a driver may pass its arguments differently
+                            own = name if case.driver is not None else _learner_arg_name(student_fn, position, name)
+                            called = f" (your `{own}`)" if own != name else ""
+                            return fail(case, f"your function changed its input `{name}`{called}", before, after,
+                                        hint=self._mutation_hint(student_fn, name, own), why=self.mutation_why,
                                         section=self.section)
                         mutated = True
                 problem = compare(got, expected, self.kind, case.rtol, case.atol, self.output_names)

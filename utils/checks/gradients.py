@@ -372,7 +372,7 @@ check_numerical_gradient = _NumericalGradientChecker(
     ],
     mutation_hint="x must be left as it was: after evaluating f at x[i] + h and x[i] - h, put the old value "
                   "back (old = x[i] ... x[i] = old); note that x_plus = x does not copy",
-    mutation_fix="x must be left as it was: nudging `{name}` itself is fine while f runs, but afterwards put the "
+    mutation_fix="{name} must be left as it was: nudging `{name}` itself is fine while f runs, but afterwards put the "
                  "old value back (old = {name}[i] ... {name}[i] = old), or nudge copies ({name}_plus = "
                  "{name}.copy())",
 )
