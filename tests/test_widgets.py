@@ -222,13 +222,22 @@ def test_png_encoder_writes_the_exact_pixels():
 
     import PIL.Image
 
+    def decoded(png: bytes) -> np.ndarray:
+        picture = PIL.Image.open(io.BytesIO(png))
+        picture.load()  # checks the zlib stream's adler32 and every chunk's crc
+        assert picture.mode == "RGBA"
+        return np.asarray(picture)
+
     explorer = W.playground()
     canvas = explorer.fig.canvas
-    for bands in (1, 2, 5):
-        picture = PIL.Image.open(io.BytesIO(W.encode_png(canvas, bands=bands)))
-        picture.load()
-        assert picture.mode == "RGB"
-        assert np.array_equal(np.asarray(picture), np.asarray(canvas.buffer_rgba())[..., :3])
+    for threads, band_rows in [(1, 16), (2, 16), (2, 7), (1, 10_000)]:
+        assert np.array_equal(decoded(W.encode_png(canvas, threads=threads, band_rows=band_rows)),
+                              np.asarray(canvas.buffer_rgba()))
+    # a frame after a change re-uses the compressed bands whose rows did not change, and is still exact
+    explorer = W.softmax_explorer()
+    explorer.controls["z0"].value = -1.0
+    assert 0 < explorer._encoder.last_reused < len(explorer._encoder._bands)
+    assert np.array_equal(decoded(bytes(explorer.image.value)), np.asarray(explorer.fig.canvas.buffer_rgba()))
 
 
 def test_refresh_timings_are_recorded():

@@ -9,13 +9,15 @@ synchronously when a control changes, so it can be driven without a kernel::
 
 How: the figure is built once (``matplotlib.figure.Figure``, no pyplot state); a change updates the
 existing artists (``set_data``, ``set_array``, ``set_height``, ``set_text``) and renders the figure to a PNG
-shown in an ``ipywidgets.Image``. This works the same in JupyterLab, classic Notebook, VS Code and Voilà
+shown in an ``ipywidgets.Image`` (``FigureImage``: sent as a data: URL; ``PNGEncoder`` re-compresses only the
+rows that changed). This works the same in JupyterLab, classic Notebook, VS Code and Voilà
 slides, needs no ipympl, and never flickers (the image is swapped, not the output cleared).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import struct
 import time
@@ -32,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from traitlets import Unicode
 
 from utils import activations, data, gradients
 from utils.model import History, fit, make_mlp, minibatches
@@ -104,39 +107,91 @@ def _adler32_combine(first: int, second: int, second_length: int) -> int:
     return (high << 16) | low
 
 
-def _deflate_band(rgba: np.ndarray, lo: int, hi: int, last: bool, level: int) -> tuple[bytes, int, int]:
-    """PNG scanlines lo..hi (filter 0, RGB) as raw deflate data ending on a byte boundary, their adler32, size."""
-    width = rgba.shape[1]
-    rows = np.empty((hi - lo, 3 * width + 1), np.uint8)
-    rows[:, 0] = 0
-    pixels = np.lib.stride_tricks.as_strided(rows[:, 1:], shape=(hi - lo, width, 3), strides=(rows.strides[0], 3, 1))
-    pixels[...] = rgba[lo:hi, :, :3]
-    raw = rows.data
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    data = compressor.compress(raw) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
-    return data, zlib.adler32(raw), raw.nbytes
-
-
 _ENCODERS = ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
+_LAST_BLOCK = b"\x03\x00"  # an empty final deflate block (fixed Huffman): ends a stream of sync-flushed parts
 
 
-def encode_png(canvas, compress_level: int = 1, bands: int | None = None) -> bytes:
-    """The canvas as an RGB PNG, fast: alpha dropped (the figure is opaque white), no scanline filter, zlib
-    level 1, and the rows split into ``bands`` compressed in parallel threads (zlib releases the GIL), joined
-    into one valid zlib stream. About half the CPU time of Pillow's PNG writer at the same size; the numbers
-    are in ``benchmarks/RESULTS.md``."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    height, width = rgba.shape[:2]
-    bands = bands or (2 if (os.cpu_count() or 1) > 1 and height >= 64 else 1)
-    edges = np.linspace(0, height, bands + 1).astype(int)
-    jobs = [(rgba, int(edges[i]), int(edges[i + 1]), i == bands - 1, compress_level) for i in range(bands)]
-    parts = [_deflate_band(*jobs[0])] if bands == 1 else list(_ENCODERS.map(lambda job: _deflate_band(*job), jobs))
-    checksum = parts[0][1]
-    for _, adler, length in parts[1:]:
-        checksum = _adler32_combine(checksum, adler, length)
-    stream = b"\x78\x01" + b"".join(part[0] for part in parts) + struct.pack(">I", checksum)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", stream) + _png_chunk(b"IEND", b"")
+def _deflate_rows(rows: np.ndarray, level: int) -> tuple[bytes, int]:
+    """PNG scanlines ``(n, 4 * width + 1)`` (filter byte + RGBA pixels) as raw deflate data ending on a byte
+    boundary (sync flush, not final) and their adler32. Independent of any other part, so parts can be cached
+    and concatenated."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(rows) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.adler32(rows)
+
+
+class PNGEncoder:
+    """Encodes a canvas as a PNG, fast, re-compressing only the rows that changed since the last frame.
+
+    How: the Agg buffer's rows get a filter byte 0 (none) and are copied as they are (8-bit RGBA: dropping the
+    alpha channel costs more than deflating it), and the rows are cut into bands of ``band_rows``. Each band is
+    compressed on its own (zlib level 1, sync flush), so the PNG's zlib stream is the bands' parts joined plus an
+    empty final block, with the adler32 combined from the parts'. A band whose pixels equal the previous frame's
+    keeps its compressed part: a slider change re-encodes only the rows its artists touch (titles, tick labels
+    and legends above or below the plot are never compressed twice). Changed bands are compressed in two threads
+    (zlib releases the GIL); all buffers are kept between frames. Numbers in ``benchmarks/RESULTS.md``.
+    """
+
+    def __init__(self, band_rows: int = 16, compress_level: int = 1, threads: int | None = None):
+        self.band_rows, self.compress_level = band_rows, compress_level
+        self.threads = threads or (2 if (os.cpu_count() or 1) > 1 else 1)
+        self._shape: tuple[int, int] | None = None
+        self.last_reused = 0  # bands reused in the last frame (for the benchmarks)
+
+    def _reset(self, height: int, width: int) -> None:
+        self._shape = (height, width)
+        self._rows = np.zeros((height, 4 * width + 1), np.uint8)  # filter byte 0, then the RGBA pixels
+        self._previous = np.zeros((height, width), np.uint32)
+        self._differs = np.zeros((height, width), bool)
+        edges = list(range(0, height, self.band_rows)) + [height]
+        self._bands = list(zip(edges[:-1], edges[1:], strict=True))
+        self._parts: list[tuple[bytes, int]] = [(b"", 1)] * len(self._bands)
+
+    def _compress(self, pixels: np.ndarray, indices: list[int]) -> list[tuple[bytes, int]]:
+        parts = []
+        for i in indices:
+            lo, hi = self._bands[i]
+            self._rows[lo:hi, 1:] = pixels[lo:hi].view(np.uint8).reshape(hi - lo, -1)
+            self._previous[lo:hi] = pixels[lo:hi]
+            parts.append(_deflate_rows(self._rows[lo:hi], self.compress_level))
+        return parts
+
+    def encode(self, canvas) -> bytes:
+        """The canvas (``FigureCanvasAgg``, drawn) as PNG bytes."""
+        rgba = np.asarray(canvas.buffer_rgba())
+        height, width = rgba.shape[:2]
+        pixels = rgba.view(np.uint32).reshape(height, width)
+        if self._shape != (height, width):
+            self._reset(height, width)
+            todo = list(range(len(self._bands)))
+        else:
+            np.not_equal(pixels, self._previous, out=self._differs)
+            changed = self._differs.any(axis=1)
+            todo = [i for i, (lo, hi) in enumerate(self._bands) if changed[lo:hi].any()]
+        self.last_reused = len(self._bands) - len(todo)
+        if todo:
+            groups = [todo] if self.threads == 1 or len(todo) < 4 else [todo[: len(todo) // 2], todo[len(todo) // 2:]]
+            results = ([self._compress(pixels, groups[0])] if len(groups) == 1
+                       else list(_ENCODERS.map(lambda group: self._compress(pixels, group), groups)))
+            for indices, parts in zip(groups, results, strict=True):
+                for i, part in zip(indices, parts, strict=True):
+                    self._parts[i] = part
+        row_bytes = self._rows.shape[1]
+        checksum = self._parts[0][1]
+        for (lo, hi), (_, adler) in zip(self._bands[1:], self._parts[1:], strict=True):
+            checksum = _adler32_combine(checksum, adler, (hi - lo) * row_bytes)
+        stream = [b"\x78\x01", *(part for part, _ in self._parts), _LAST_BLOCK, struct.pack(">I", checksum)]
+        crc = zlib.crc32(b"IDAT")
+        for piece in stream:
+            crc = zlib.crc32(piece, crc)
+        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+        return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
+                         struct.pack(">I", sum(len(piece) for piece in stream)), b"IDAT", *stream,
+                         struct.pack(">I", crc & 0xFFFFFFFF), _png_chunk(b"IEND", b"")])
+
+
+def encode_png(canvas, compress_level: int = 1, threads: int | None = None, band_rows: int = 16) -> bytes:
+    """The canvas as an RGBA PNG (one frame, nothing cached): see ``PNGEncoder``."""
+    return PNGEncoder(band_rows, compress_level, threads).encode(canvas)
 
 
 class PixelImage(Artist):
@@ -187,6 +242,24 @@ class PixelImage(Artist):
         self.stale = False
 
 
+def _png_as_data_url(value, _widget) -> bytes:
+    return b"data:image/png;base64," + base64.b64encode(value)
+
+
+class FigureImage(widgets.Image):
+    """An ``ipywidgets.Image`` whose ``value`` is PNG bytes in Python but reaches the page as a ``data:`` URL.
+
+    The standard Image view turns PNG bytes into a ``Blob`` and a ``blob:`` URL, which the browser fetches
+    through its blob registry before decoding; a ``data:`` URL is decoded in place. Measured in JupyterLab in
+    Chromium (benchmarks/RESULTS.md): the bare slider -> new image round trip drops from ~27 to ~19 ms, for a
+    third more bytes on the websocket (base64). Same model and view as ``ipywidgets.Image`` (format ``"url"``),
+    so it works wherever ipywidgets does (JupyterLab, Notebook, VS Code, Voilà)."""
+
+    value = widgets.trait_types.CByteMemoryView(help="The PNG bytes (sent to the page as a data: URL).").tag(
+        sync=True, to_json=_png_as_data_url)
+    format = Unicode("url", help="Always 'url': the page receives a data: URL.").tag(sync=True)
+
+
 _CREATED: list[weakref.ref] = []
 """Every Explorer made in this process, oldest first (weak references): ``python -m utils.screenshots`` saves
 their images after running a lesson."""
@@ -203,8 +276,8 @@ class Explorer(widgets.VBox):
     Attributes:
         fig: the matplotlib Figure (updated in place).
         controls: ``{name: widget}``; each value widget triggers ``refresh`` on change.
-        image: ``ipywidgets.Image`` holding the last rendered PNG: ``PIXEL_RATIO`` (2) image pixels per CSS pixel,
-            shown at its natural CSS size (never stretched; it may shrink to fit a narrow page).
+        image: ``FigureImage`` (an ``ipywidgets.Image``) whose ``value`` is the last rendered PNG: ``PIXEL_RATIO``
+            (2) image pixels per CSS pixel, shown at its natural CSS size (never stretched; it may shrink to fit a narrow page).
         readout: ``ipywidgets.HTML`` with the numbers the update function returned.
         animated: artists the update function changes, redrawn on every change.
         foreground: static artists drawn *above* the animated ones (data points, legends, labels), so a heatmap or
@@ -228,8 +301,9 @@ class Explorer(widgets.VBox):
         self.animated = list(animated or [])
         self.foreground = list(foreground or [])
         self._background = None
+        self._encoder = PNGEncoder()
         width_css = round(fig.get_figwidth() * dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
+        self.image = FigureImage(layout=widgets.Layout(
             width=f"{width_css}px", max_width="100%", height="auto", object_fit="contain"))
         self.readout = widgets.HTML()
         self.timings_ms: list[float] = []
@@ -259,10 +333,10 @@ class Explorer(widgets.VBox):
         """Recompute from the controls, update the artists, render the image."""
         start = time.perf_counter()
         text = self._update(self.values())
-        if text is not None:
-            self.readout.value = text
         self._t_update = time.perf_counter() - start
         self.render()
+        if text is not None:  # after the image: the page gets the picture first, then the numbers
+            self.readout.value = text
         self.timings_ms.append((time.perf_counter() - start) * 1e3)
 
     def invalidate(self) -> None:
@@ -323,7 +397,7 @@ class Explorer(widgets.VBox):
             if isinstance(artist, Legend):
                 self._pasted[artist] = canvas.copy_from_bbox(artist.get_window_extent(renderer))
         drawn = time.perf_counter()
-        self.image.value = encode_png(canvas)
+        self.image.value = self._encoder.encode(canvas)
         done = time.perf_counter()
         self.timings_detail.append((getattr(self, "_t_update", 0.0) * 1e3, (drawn - start) * 1e3,
                                     (done - drawn) * 1e3))
@@ -925,8 +999,9 @@ class Playground(Explorer):
         v = self.values()
         fit(self.model, self.X, self.y, self.optimizer, epochs=self.epochs_per_step, batch_size=int(v.batch_size),
             rng=self.rng, history=self.history)
-        self.readout.value = self._draw()
+        text = self._draw()
         self.render()
+        self.readout.value = text
         self.timings_ms.append((time.perf_counter() - start) * 1e3)
 
     def reset(self) -> None:

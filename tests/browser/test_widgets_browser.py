@@ -9,11 +9,11 @@ arguments the lessons use. For each widget the test checks, in the page:
 - instant: the median time from the key press to the new image being decoded in the page is within budget —
   50 ms for line plots, 100 ms for heatmaps and decision boundaries (DESIGN §5).
 
-The budgets hold for a machine whose bare round trip (a slider that only swaps two tiny images: kernel, server,
-browser, no figure) takes at most ``REFERENCE_FLOOR_MS``. That floor is measured first; on a slower or
-overloaded machine (shared CI runners, 2 cores running other jobs) the budgets are scaled by
-floor / ``REFERENCE_FLOOR_MS``, and the test says so. ``NN_LATENCY_SLACK`` multiplies them further by hand.
-The raw numbers and the scale are written down either way, so nobody mistakes a scaled pass for the budget.
+The budgets are absolute, measured on an unloaded 2-core machine. ``NN_LATENCY_SLACK`` (default 1.0) multiplies
+them for a slower or shared machine (a CI runner with other jobs on its 2 cores); set it only there, and the test
+says so in its message. The bare round trip (a slider that only swaps two tiny images through the course's image
+widget: kernel, server, browser, no figure) is measured first and recorded, not asserted: whatever a widget needs
+beyond it is its own cost. The load average of the machine is recorded with the numbers.
 
 Screenshots of every widget (2× pixels) go to screenshots/figures/lab_*.png and the measured latencies to
 screenshots/figures/browser_latency.json (benchmarks/RESULTS.md quotes them).
@@ -32,7 +32,7 @@ from test_browser import _assert_no_errors, _open_and_run_all
 
 FIGURES = SCREENSHOTS / "figures"
 MOVES = 9  # slider moves per widget (alternating right / left); the median is asserted
-REFERENCE_FLOOR_MS = 20.0  # the bare round trip on an unloaded 2-core machine
+SLACK = float(os.environ.get("NN_LATENCY_SLACK", "1"))  # > 1 only on a slow or shared CI machine
 
 # name -> (code that builds the widget, the lesson it comes from, budget in ms)
 GALLERY = {
@@ -53,7 +53,8 @@ GALLERY = {
 }
 
 # The floor: the same round trip (key press -> kernel -> new image in the page) for a slider whose callback only
-# swaps between two tiny fixed PNGs. Whatever a widget needs beyond this is its own cost. Recorded, not asserted.
+# swaps between two tiny fixed PNGs, through the same image widget as the explorers (W.FigureImage). Whatever a
+# widget needs beyond this is its own cost. Recorded, not asserted.
 FLOOR = """import ipywidgets as widgets
 
 _tiny = []
@@ -63,7 +64,7 @@ for color in ("white", "black"):
     fig.canvas.draw()
     _tiny.append(W.encode_png(fig.canvas))
 floor_slider = widgets.IntSlider(value=0, min=0, max=10, description="floor")
-floor_image = widgets.Image(value=_tiny[0], format="png")
+floor_image = W.FigureImage(value=_tiny[0])
 floor_slider.observe(lambda change: setattr(floor_image, "value", _tiny[change["new"] % 2]), names="value")
 floor = widgets.VBox([floor_slider, floor_image])
 floor.add_class("nn-test-roundtrip_floor")
@@ -78,6 +79,18 @@ from utils.data import spiral
 
 X, y = spiral(samples=100, classes=3, seed=0)"""
 
+# Installed before JupyterLab loads: notes when each websocket message reaches the page (while a move is timed), to
+# split a move into "key press -> the message with the new image is in the page" and "-> decoded".
+WEBSOCKET_TAP = """(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { if (window.__nnFrames) window.__nnFrames.push(performance.now()); });
+    }
+  };
+})();"""
+
 # Resolves with the time from the first key press / pointer press in the page to the widget's new image being
 # decoded (ready to paint), once the image's src changes.
 ARM = """([el, timeout]) => {
@@ -88,7 +101,12 @@ ARM = """([el, timeout]) => {
     document.addEventListener('keydown', start, {capture: true});
     document.addEventListener('pointerdown', start, {capture: true});
     const before = img.src;
+    const frames = [];  // this move's; a timer left by an earlier move must not touch it
+    window.__nnFrames = frames;
+    let timer = null;
     const done = (value) => {
+      clearTimeout(timer);
+      if (window.__nnFrames === frames) window.__nnFrames = null;
       document.removeEventListener('keydown', start, {capture: true});
       document.removeEventListener('pointerdown', start, {capture: true});
       resolve(value);
@@ -96,11 +114,14 @@ ARM = """([el, timeout]) => {
     const observer = new MutationObserver(async () => {
       if (img.src === before) return;
       observer.disconnect();
+      const arrived = Math.max(t0, ...frames);  // the message that set the new image
       try { await img.decode(); } catch (e) {}
-      done({ms: performance.now() - t0, changed: img.src !== before, natural: img.naturalWidth});
+      const end = performance.now();
+      done({ms: end - t0, changed: img.src !== before, natural: img.naturalWidth, to_page: arrived - t0,
+            decode: end - arrived});
     });
     observer.observe(img, {attributes: true, attributeFilter: ['src']});
-    setTimeout(() => { observer.disconnect(); done(null); }, timeout);
+    timer = setTimeout(() => { observer.disconnect(); done(null); }, timeout);
   });
 }"""
 
@@ -128,6 +149,7 @@ def gallery_page(browser, jupyter_lab, course_copy):
     _gallery_notebook(course_copy / "notebooks" / "widget_gallery.ipynb")
     FIGURES.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, device_scale_factor=2)
+    context.add_init_script(WEBSOCKET_TAP)
     page = context.new_page()
     try:
         _open_and_run_all(page, server, token, "widget_gallery.ipynb")
@@ -136,21 +158,27 @@ def gallery_page(browser, jupyter_lab, course_copy):
         if no_news.count():
             no_news.first.click()
         floor = _widget(page, "roundtrip_floor")
-        times = []
+        times, parts = [], []
         for k in range(MOVES):
             result = _move_and_time(page, floor, "ArrowRight" if k % 2 == 0 else "ArrowLeft")
             assert result is not None and result["changed"], "the bare slider -> image round trip did not work"
             times.append(result["ms"])
+            parts.append(result)
             page.wait_for_timeout(120)
         median = statistics.median(times)
-        scale = max(1.0, median / REFERENCE_FLOOR_MS)
-        RESULTS["roundtrip_floor"] = {"median_ms": round(median, 1), "max_ms": round(max(times), 1),
-                                      "budget_scale": round(scale, 2)}
-        page.nn_budget_scale = scale
+        RESULTS["roundtrip_floor"] = {"median_ms": round(median, 1), "max_ms": round(max(times), 1), **_split(parts),
+                                      "load_average_1min": round(os.getloadavg()[0], 2), "latency_slack": SLACK}
         yield page
     finally:
         page.screenshot(path=str(SCREENSHOTS / "widget_gallery_page.png"))
         context.close()
+
+
+def _split(results: list[dict]) -> dict:
+    """Medians of the two parts of a move: key press -> the new image's message is in the page (browser, server,
+    kernel and back), and that message -> the image decoded."""
+    return {"to_page_ms": round(statistics.median(r["to_page"] for r in results), 1),
+            "decode_ms": round(statistics.median(r["decode"] for r in results), 1)}
 
 
 def _widget(page, name: str):
@@ -184,11 +212,12 @@ def test_widget_is_crisp_alive_and_instant(gallery_page, name):
     handle = widget.locator(".noUi-handle").first
     at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
     keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
-    times = []
+    times, parts = [], []
     for k in range(MOVES):
         result = _move_and_time(page, widget, keys[k % 2])
         assert result is not None and result["changed"], f"{name}: a slider move did not change the image"
         times.append(result["ms"])
+        parts.append(result)
         page.wait_for_timeout(120)
     extra = {}
     if name == "playground":  # its main action: one press of "step" (10 epochs of training, then a redraw)
@@ -206,12 +235,12 @@ def test_widget_is_crisp_alive_and_instant(gallery_page, name):
     median = statistics.median(times)
     RESULTS[name] = {"lesson": GALLERY[name][1], "natural_px": [geometry["natural"], geometry["naturalHeight"]],
                      "css_px": [round(geometry["css"]), round(geometry["cssHeight"])],
-                     "median_ms": round(median, 1), "max_ms": round(max(times), 1), "budget_ms": budget, **extra}
+                     "median_ms": round(median, 1), "max_ms": round(max(times), 1), "budget_ms": budget, **_split(parts),
+                     "load_average_1min": round(os.getloadavg()[0], 2), **extra}
     (FIGURES / "browser_latency.json").write_text(json.dumps(RESULTS, indent=1))
-    scale = page.nn_budget_scale * float(os.environ.get("NN_LATENCY_SLACK", "1"))
-    note = f" (budget scaled x{scale:.2f}: this machine's bare round trip is slow)" if scale > 1 else ""
-    assert median <= budget * scale, (f"{name}: median {median:.0f} ms from key press to new image > {budget} ms"
-                                      f"{note} ({times})")
+    note = f" (budget x{SLACK:g} by NN_LATENCY_SLACK)" if SLACK != 1 else ""
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    assert median <= budget * SLACK, (f"{name}: median {median:.0f} ms from key press to new image > {budget} ms"
+                                      f"{note}; {load} ({times})")
     if "step_median_ms" in extra:
-        assert extra["step_median_ms"] <= 100 * scale, f"playground step: {extra['step_median_ms']} ms > 100 ms{note}"
-
+        assert extra["step_median_ms"] <= 100 * SLACK, f"playground step: {extra['step_median_ms']} ms > 100 ms{note}"
