@@ -193,3 +193,78 @@ def test_static_figures_have_text_of_at_least_10_pt_and_no_overlapping_titles(ma
     titles = [(t, box) for t, box in texts if t in [ax.title for ax in fig.axes]]
     for (a, box_a), (b, box_b) in itertools.combinations(titles, 2):
         assert not box_a.overlaps(box_b), (a.get_text(), b.get_text())
+
+
+def _draw(fig) -> np.ndarray:
+    """Draw the figure; returns its pixels (height, width, 4)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # a figure closed in pyplot keeps a bare canvas
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())
+
+
+def _rgb_at(pixels, ax, x, y) -> np.ndarray:
+    """RGB (0-255) of drawn ``pixels`` at data point (x, y) of ``ax``; ``y=("axes", f)`` means a fraction f of
+    the axes' height."""
+    if isinstance(y, tuple):
+        px, py = ax.get_xaxis_transform().transform((x, y[1]))
+    else:
+        px, py = ax.transData.transform((x, y))
+    return pixels[pixels.shape[0] - 1 - int(py), int(px), :3].astype(int)
+
+
+def _blend(color, alpha: float) -> np.ndarray:
+    """``color`` drawn with ``alpha`` over white, as 0-255 RGB."""
+    rgb = np.array(matplotlib.colors.to_rgb(color)) * 255
+    return 255 - alpha * (255 - rgb)
+
+
+def test_step_stays_visible_under_relu_where_both_are_zero():
+    z = np.linspace(-5, 5, 401)
+    # the lesson-03 call: step is drawn as a wide translucent band, ReLU as a solid line through its middle
+    fig = plots.plot_functions(z, {"step": activations.step(z), "sigmoid": activations.sigmoid(z),
+                                   "tanh": activations.tanh(z), "ReLU": activations.relu(z),
+                                   "leaky ReLU (α=0.1)": activations.leaky_relu(z, 0.1)}, ylim=(-1.5, 3))
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    step, relu = lines["step"], lines["ReLU"]
+    assert step.get_alpha() < 1 and step.get_linewidth() >= 3 * relu.get_linewidth()
+    assert step.get_zorder() < min(line.get_zorder() for name, line in lines.items()
+                                   if name != "step" and not name.startswith("_"))  # below every other curve
+    assert relu.get_alpha() in (None, 1) and relu.get_linestyle() == "-"
+    assert all(lines[name].get_alpha() in (None, 1) for name in ("sigmoid", "tanh"))  # no other curve is a band
+    # in pixels: on z < 0 the ReLU line shows its own colour, and the step band shows above and below it
+    fig = plots.plot_functions(z, {"step": activations.step(z), "ReLU": activations.relu(z)}, ylim=(-1.5, 3))
+    ax = fig.axes[0]
+    step, relu = ax.get_lines()[:2]
+    pixels = _draw(fig)
+    relu_rgb = np.array(matplotlib.colors.to_rgb(relu.get_color())) * 255
+    band_rgb = _blend(step.get_color(), step.get_alpha())
+    assert np.abs(_rgb_at(pixels, ax, -2.7, 0.0) - relu_rgb).max() <= 12
+    scale = fig.dpi / 72  # points -> pixels
+    offset = (relu.get_linewidth() / 2 + step.get_linewidth() / 2) / 2 * scale  # between line edge and band edge
+    _, y0 = ax.transData.transform((-2.7, 0.0))
+    for dy in (offset, -offset):
+        y = ax.transData.inverted().transform((0, y0 + dy))[1]
+        assert np.abs(_rgb_at(pixels, ax, -2.7, y) - band_rgb).max() <= 12, dy
+
+
+def test_slope_shading_is_a_visible_band_for_every_flat_region_including_relu():
+    fig = plots.plot_activations_with_slopes(["sigmoid", "tanh", "relu"])
+    axes = np.array(fig.axes).reshape(2, 3)
+    pixels = _draw(fig)
+    shade = _blend("C3", 0.15)
+    white = np.array([255, 255, 255])
+    # where each slope is below 0.05 (sigmoid |z| > 2.94, tanh |z| > 2.18, relu z < 0) both rows are shaded
+    # as a band across the axes (not a fill down to a curve at 0); where the slope is large, nothing is
+    for col, (inside, outside) in enumerate([((-4.5, 4.5), (1.2,)), ((-4.5, 4.5), (1.2,)), ((-5.8, -0.8), (1.2, 3.7))]):
+        for ax in axes[:, col]:
+            for z0 in inside:
+                for frac in (0.38, 0.62):  # clear of the curves, the grid and the label
+                    assert np.abs(_rgb_at(pixels, ax, z0, ("axes", frac)) - shade).max() <= 6, (col, z0, frac)
+            for z0 in outside:
+                assert np.array_equal(_rgb_at(pixels, ax, z0, ("axes", 0.93)), white), (col, z0)
+    labels = {col: [t.get_text() for t in axes[1, col].texts] for col in range(3)}
+    assert labels == {0: [], 1: [], 2: ["slope\nexactly 0"]}  # ReLU's slope is exactly 0 for z < 0
+    (legend,) = fig.legends
+    assert "slope below 0.05" in legend.get_texts()[0].get_text()

@@ -257,3 +257,76 @@ def test_digit_browser_draws_the_given_pictures():
     assert np.array_equal(browser.animated[0].get_array(), X[0].reshape(8, 8)[::-1])
     with pytest.raises(ValueError, match="pictures must be"):
         W.digit_browser(make_mlp([64, 10], rng=np.random.default_rng(0)), scaled, y[:20], pictures=X[:5])
+
+
+def _hex_rgb(color) -> np.ndarray:
+    import matplotlib.colors
+
+    return np.array(matplotlib.colors.to_rgb(color)) * 255
+
+
+@pytest.mark.parametrize("activation, scale", [("relu", (0, 3)), ("sigmoid", (0, 1)), ("linear", (-3, 3)),
+                                               ("tanh", (-1, 1))])
+def test_neuron_explorer_colour_scale_fits_the_activation(activation, scale):
+    explorer = W.neuron_explorer(w1=1.0, w2=0.0, b=0.0, activation=activation)
+    heat, colorbar_ax = explorer.animated[0], explorer.fig.axes[1]
+    assert (heat.norm.vmin, heat.norm.vmax) == scale
+    assert tuple(round(v, 6) for v in colorbar_ax.get_ylim()) == scale  # the colour bar shows the same scale
+
+
+def test_relu_neuron_explorer_is_white_at_zero_with_a_visible_ramp_above():
+    explorer = W.neuron_explorer(w1=1.0, w2=0.0, b=0.0, activation="relu")  # output = max(0, x1)
+    white = _pixel(explorer, -1.0, -1.5)
+    faint, middle, strong = (_pixel(explorer, x, -1.5) for x in (0.15, 0.75, 1.6))
+    assert white.tolist() == [255, 255, 255]  # ReLU's 0 is white
+    assert faint.min() <= 225 and faint[0] > faint[2]  # an output of 0.15 is already a clearly visible pink
+    assert faint.sum() > middle.sum() > strong.sum()  # and the colour deepens with the output
+    heat = explorer.animated[0]
+    assert heat.cmap(heat.norm(3.5))[:3] == heat.cmap(heat.norm(3.0))[:3]  # above 3: the top colour (bar extends)
+    # the point's red cross keeps a white halo, so it stays visible on the reddest background
+    marker = explorer.foreground[-1]
+    assert marker.get_marker() == "x" and marker.get_path_effects()
+
+
+def test_outlier_is_its_own_colour_and_shape_and_drawn_above_both_lines():
+    from utils.plots import POINT_EDGE
+
+    explorer = W.outlier_explorer()
+    ax = explorer.fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    mean, median, outlier = lines["mean (best under MSE)"], lines["median (best under MAE)"], lines["outlier (slider)"]
+    assert mean.get_linestyle() != median.get_linestyle()  # the two lines differ by style, not only colour
+    points = explorer.foreground[0]
+    assert outlier.get_marker() not in ("o", "None", "") and outlier.get_markeredgecolor() == "black"  # not a circle
+    for line in (mean, median):  # a colour far from both lines' colours (the old vermillion was near orange)
+        assert np.linalg.norm(_hex_rgb(outlier.get_color()) - _hex_rgb(line.get_color())) > 120
+    # default: the mean (2.93) runs through the grey point at y = 2.9, which is drawn above it
+    assert np.abs(_pixel(explorer, 4, 2.9) - 153).max() <= 6  # grey 0.6, not the blue line
+    assert points.get_edgecolor()[0][:3].tolist() == [float(POINT_EDGE)] * 3
+    # at 1.9 both lines (mean 1.917, median 1.95) run through the outlier, which is drawn above them
+    explorer.controls["outlier"].value = 1.9
+    assert np.abs(_pixel(explorer, 5, 1.9) - _hex_rgb(W.OUTLIER_COLOR)).max() <= 6
+    explorer.controls["outlier"].value = 10.0
+    assert np.abs(_pixel(explorer, 5, 10.0) - _hex_rgb(W.OUTLIER_COLOR)).max() <= 6
+    assert "mean = 3.267" in explorer.readout.value
+
+
+@pytest.mark.parametrize("name", ["outlier_explorer", "activation_explorer", "probability_loss_explorer",
+                                  "secant_explorer"])
+def test_legends_redrawn_above_animated_artists_keep_their_whole_frame(name):
+    explorer = W.FACTORIES[name]()
+    first = next(iter(explorer.controls.values()))
+    _nudge(first)  # a later frame: the legend is pasted from its cached pixels
+    pixels = np.asarray(explorer.fig.canvas.buffer_rgba())[..., :3].astype(int)
+    height = pixels.shape[0]
+    renderer = explorer.fig.canvas.get_renderer()
+    framed = [legend for legend in explorer._legends if legend.get_frame_on()]
+    assert framed
+    for legend in framed:
+        box = legend.get_window_extent(renderer)
+        row, col = height - int((box.y0 + box.y1) / 2), int((box.x0 + box.x1) / 2)
+        x0, x1, top, bottom = int(box.x0), int(box.x1), height - int(box.y1), height - int(box.y0)
+        sides = {"left": pixels[row, x0:x0 + 5], "right": pixels[row, x1 - 5:x1],
+                 "top": pixels[top:top + 5, col], "bottom": pixels[bottom - 5:bottom, col]}
+        for side, strip in sides.items():  # the frame's grey border (0.8 = 204) is there on all four sides
+            assert strip.min() <= 215, (name, side)

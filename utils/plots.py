@@ -229,22 +229,31 @@ _LINESTYLES = ["-", "--", "-.", (0, (1, 1.5)), (0, (5, 1.5, 1, 1.5, 1, 1.5))]
 
 # ------------------------------------------------------------------------------ functions and curves
 def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, ylim=None):
-    """Plot several ``y = f(x)`` curves sampled at ``xs`` ``(n,)`` on one axis.
+    """Plot several ``y = f(x)`` curves sampled at ``xs`` ``(n,)`` on one axis (each curve ``(n,)``).
 
-    Where a curve runs on top of an earlier one (ReLU and leaky ReLU for z > 0, step and ReLU for z < 0) it is
-    drawn dashed and thinner, so the earlier curve still shows through and beside it.
+    Where two curves coincide, both stay visible:
+
+    - a curve that runs on top of an earlier one along a *sloped* stretch (leaky ReLU on ReLU for z > 0) is drawn
+      dashed and thinner, so the earlier one shows in the gaps and on both sides of it;
+    - a curve that a later one covers along a *flat* stretch (step under ReLU for z < 0, both 0 there) is drawn as
+      a wide translucent band below the others: the later curve runs as a thin solid line through its middle
+      and the band shows on both sides. Its legend entry shows the same band.
     """
     fig, ax = _figure(size=(4.5, 3.2)) if ax is None else (ax.figure, ax)
     xs = np.asarray(xs)
+    all_ys = [np.asarray(ys, dtype=float) for ys in curves.values()]
+    n = len(all_ys)
     drawn: list[np.ndarray] = []
-    n = len(curves)
-    for i, (name, ys) in enumerate(curves.items()):
-        ys = np.asarray(ys, dtype=float)
+    for i, (name, ys) in enumerate(zip(curves, all_ys, strict=True)):
         width = 1.8 + 0.35 * (n - 1 - i)  # earlier curves wider: they frame the later ones
-        if any(_runs_along(ys, other, xs) for other in drawn):
-            ax.plot(xs, ys, label=name, lw=min(width, 1.5), ls=(0, (3, 2)), zorder=3 + i)
+        color = f"C{i % 7}"
+        if any(_covers_flat(later, ys, xs) for later in all_ys[i + 1:]):
+            ax.plot(xs, ys, label=name, color=color, lw=_BAND_WIDTH, alpha=_BAND_ALPHA, solid_capstyle="butt",
+                    solid_joinstyle="miter", zorder=1.6)
+        elif any(_runs_along(ys, other, xs) for other in drawn):
+            ax.plot(xs, ys, label=name, color=color, lw=min(width, 1.5), ls=(0, (3, 2)), zorder=3 + i)
         else:
-            ax.plot(xs, ys, label=name, lw=width, zorder=2 + i)
+            ax.plot(xs, ys, label=name, color=color, lw=width, zorder=2 + i)
         drawn.append(ys)
     ax.axhline(0, color="k", lw=0.5, zorder=1)
     ax.axvline(0, color="k", lw=0.5, zorder=1)
@@ -257,9 +266,14 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     return fig
 
 
+_BAND_WIDTH, _BAND_ALPHA = 8.0, 0.35
+"""How ``plot_functions`` draws a curve that a later one covers along a flat stretch: a translucent band this
+wide (points), about 3x a solid curve's width, so it shows on both sides of the curve running through it."""
+
+
 def _runs_along(ys: np.ndarray, other: np.ndarray, xs: np.ndarray) -> bool:
     """True if ``ys`` lies on ``other`` along a sloped stretch (> 10% of the points): drawn on top, it would hide
-    it. Shared flat stretches (both 0, both 1) do not count: two flat lines of different widths stay visible."""
+    it. Shared flat stretches (both 0, both 1) are handled by ``_covers_flat``."""
     finite = np.isfinite(ys) & np.isfinite(other)
     if finite.sum() < 3:
         return False
@@ -269,26 +283,72 @@ def _runs_along(ys: np.ndarray, other: np.ndarray, xs: np.ndarray) -> bool:
     return bool(np.mean(same & sloped) > 0.1)
 
 
+def _covers_flat(later: np.ndarray, earlier: np.ndarray, xs: np.ndarray) -> bool:
+    """True if ``later`` lies on ``earlier`` along a flat stretch of ``earlier`` (> 5% of the points): drawn on
+    top, it would hide it there (ReLU on step for z < 0)."""
+    finite = np.isfinite(later) & np.isfinite(earlier)
+    if finite.sum() < 3:
+        return False
+    span = float(np.ptp(earlier[finite])) or 1.0
+    same = finite & np.isclose(later, earlier, atol=1e-3 * span, rtol=0)
+    flat = np.abs(np.gradient(earlier, xs)) <= 1e-3
+    return bool(np.mean(same & flat) > 0.05)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of every run of True in a 1-D boolean mask."""
+    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+SMALL_SLOPE = 0.05
+"""``plot_activations_with_slopes`` shades where an activation's slope is below this (gradients almost vanish)."""
+
+
 def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "relu"), z_range: float = 6.0):
-    """Each activation (top) and its derivative (bottom): where the slope is ~0, gradients vanish."""
+    """Each activation (top row) and its slope d/dz (bottom row), for z in ``[-z_range, z_range]``.
+
+    Where the slope is below ``SMALL_SLOPE`` (0.05) the z-range is shaded as a band across both plots of that
+    activation: the flat parts of the curve, where gradients (almost) vanish. A stretch where the slope is
+    exactly 0 (ReLU for z < 0) is shaded the same way and labelled "slope exactly 0"; a dotted line marks
+    slope = 0.05. One legend below the plots explains the shading.
+    """
+    from matplotlib.patches import Patch
+
     from utils import activations
 
     z = np.linspace(-z_range, z_range, 401)
-    fig, axes = _figure(ncols=len(names), nrows=2, size=(3.4 * len(names), 4.6), sharex=True)
+    fig, axes = _figure(ncols=len(names), nrows=2, size=(3.4 * len(names), 4.6), sharex=True, squeeze=False)
+    shade = {"color": "C3", "alpha": 0.15, "lw": 0, "zorder": 0}
     for col, name in enumerate(names):
         layer = activations.ACTIVATIONS[name]()
         out = layer.forward(z.reshape(1, -1)).ravel()
         slope = layer.backward(np.ones((1, z.size))).ravel()
-        axes[0, col].plot(z, out, color="C0", lw=2)
-        axes[0, col].set_title(name)
-        axes[1, col].plot(z, slope, color="C3", lw=2)
-        axes[1, col].fill_between(z, 0, slope, where=slope < 0.05, color="C3", alpha=0.15)
-        axes[1, col].set_xlabel("z")
-        for ax in axes[:, col]:
+        top, bottom = axes[0, col], axes[1, col]
+        top.plot(z, out, color="C0", lw=2, zorder=2)
+        top.set_title(name)
+        bottom.plot(z, slope, color="C3", lw=2, zorder=2)
+        bottom.axhline(SMALL_SLOPE, color="0.35", lw=1, ls=":", zorder=1)
+        bottom.set_xlabel("z")
+        lo, hi = top.get_xlim()  # shared: where the axes really end, so a band at either end reaches the frame
+        for first, last in _runs(slope < SMALL_SLOPE):
+            left = lo if first == 0 else z[first]
+            right = hi if last == z.size - 1 else z[last]
+            for ax in (top, bottom):
+                ax.axvspan(left, right, **shade)
+            if np.all(slope[first:last + 1] == 0):
+                bottom.text((left + right) / 2, 0.5, "slope\nexactly 0", transform=bottom.get_xaxis_transform(),
+                            ha="center", va="center", fontsize=10, color="0.2")
+        top.set_xlim(lo, hi)
+        for ax in (top, bottom):
             ax.grid(alpha=0.3)
     axes[0, 0].set_ylabel("activation(z)")
     axes[1, 0].set_ylabel("slope d/dz")
-    fig.tight_layout()
+    handles = [Patch(color="C3", alpha=0.15, label=f"shaded: slope below {SMALL_SLOPE:g} (gradients almost vanish)"),
+               axes[1, 0].get_lines()[1]]
+    handles[1].set_label(f"slope = {SMALL_SLOPE:g}")
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 

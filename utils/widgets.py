@@ -29,6 +29,7 @@ from types import SimpleNamespace
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
@@ -51,6 +52,10 @@ from utils.plots import (
 )
 
 use_course_style()
+
+OUTLIER_COLOR = "#B2182B"
+"""Dark red of the outlier in ``outlier_explorer``: far from the blue mean and the orange median line (and darker
+than both, so it stands out in greyscale and for colour-blind readers as well)."""
 
 _STYLE = {"description_width": "initial"}  # a label is never cut to "activat…"
 _SLIDER_LAYOUT = {"width": "310px"}
@@ -346,7 +351,8 @@ class Explorer(widgets.VBox):
     def _legend_layers(self) -> list:
         """The legends that must be redrawn on top of animated artists: those lying on an axes that has animated
         artists (any other legend is static and stays in the cached background). Such a legend gets an opaque
-        square frame, so its pixels can be cached too (see ``render``)."""
+        square frame, so its pixels can be cached too (see ``render``); the frame is inset by its own line width,
+        so its border lies wholly inside the copied box (otherwise the pasted legend loses a side of its border)."""
         renderer = self.fig.canvas.get_renderer()
         busy = [a.axes.bbox for a in self.animated if getattr(a, "axes", None) is not None]
         legends = [ax.get_legend() for ax in self.fig.axes if ax.get_legend() is not None] + list(self.fig.legends)
@@ -357,7 +363,9 @@ class Explorer(widgets.VBox):
             box = legend.get_window_extent(renderer)
             if any(box.overlaps(axes_box) for axes_box in busy):
                 legend.get_frame().set_alpha(1.0)
-                legend.get_frame().set_boxstyle("square", pad=0)
+                frame = legend.get_frame()
+                inset = frame.get_linewidth() / max(frame.get_mutation_scale(), 1.0)  # points / font size
+                frame.set_boxstyle("square", pad=-inset)
                 foreground.append(legend)
             else:
                 legend.set_animated(False)
@@ -430,11 +438,31 @@ def _pale(cmap_name: str, amount: float = 0.6):
     return ListedColormap(1 - amount * (1 - colors))
 
 
+def _ramp(top: float = 0.75, start: float = 0.16):
+    """White -> red for outputs that are never negative (ReLU, sigmoid): exactly 0 is white, and the smallest
+    positive output already jumps to a visible pink (``Reds`` at ``start``), so "0" and "a little above 0" never
+    look alike; the ramp then deepens to ``Reds`` at ``top`` (kept light enough for data points on top)."""
+    from matplotlib import colormaps
+    from matplotlib.colors import ListedColormap
+
+    reds = colormaps["Reds"](np.linspace(start, top, 255))[:, :3]
+    return ListedColormap(np.vstack([np.ones((1, 3)), reds]))
+
+
+_OUTPUT_SCALES = {"relu": (0.0, 3.0), "sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0), "leaky_relu": (-3.0, 3.0),
+                  "linear": (-3.0, 3.0)}
+"""Colour scale (vmin, vmax) of the neuron explorer's heatmap per activation: what the output can be. An output
+that is never negative (ReLU, sigmoid) gets a white -> red scale from 0; the others a blue-white-red one
+centred on 0. ±3 (and ReLU's 3) is where w, b at their slider limits put the output near the data."""
+
+
 def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tuple[float, float] = (1.0, 0.5),
                     activation: str = "linear", data_xy: tuple | None = None, resolution: int = 200) -> Explorer:
     """A 2-input neuron ``activation(w1·x1 + w2·x2 + b)`` over the input plane.
 
-    Heatmap: the output at every point; dashed line: where ``w1·x1 + w2·x2 + b = 0``; arrow: the weight
+    Heatmap: the output at every point, on the colour scale of ``_OUTPUT_SCALES`` (ReLU and sigmoid, never
+    negative: white at 0 and a red ramp from the smallest positive output; linear, leaky ReLU and tanh: blue
+    below 0, white at 0, red above), with a matching colour bar; dashed line: where ``w1·x1 + w2·x2 + b = 0``; arrow: the weight
     vector (perpendicular to that line); cross: a chosen point (sliders x1, x2) whose output is in the
     readout. ``data_xy=(X, y)`` draws a dataset on top (lesson 02: what one neuron "sees"): X ``(n, 2)``,
     y ``(n,)``; the points are always drawn above the heatmap.
@@ -451,12 +479,22 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
     lo, hi = float(xx.min()), float(xx.max())
     lo_y, hi_y = float(yy.min()), float(yy.max())
     fig, (ax,) = new_figure(5.6, 4.6)
-    heat = PixelImage(ax, np.zeros_like(xx), _pale("RdBu_r", 0.55 if data_xy is not None else 0.85), -3, 3)
-    fig.colorbar(ScalarMappable(heat.norm, heat.cmap), ax=ax, label="neuron output")
+    vmin, vmax = _OUTPUT_SCALES.get(activation, (-3.0, 3.0))
+    if vmin >= 0:  # never negative: white at 0, then a red ramp that is visible from the smallest output on
+        cmap = _ramp(top=0.5 if data_xy is not None else 0.6)
+        extend = "max" if activation == "relu" else "neither"  # ReLU has no upper bound: the top colour continues
+    else:
+        cmap = _pale("RdBu_r", 0.55 if data_xy is not None else 0.85)
+        extend = "neither" if activation == "tanh" else "both"
+    heat = PixelImage(ax, np.zeros_like(xx), cmap, vmin, vmax)
+    fig.colorbar(ScalarMappable(heat.norm, heat.cmap), ax=ax, label=f"neuron output ({activation})"
+                 if activation != "linear" else "neuron output", extend=extend)
     points = class_scatter(ax, X, y, size=16, label=False) if data_xy is not None else []
     (zero_line,) = ax.plot([], [], "k--", lw=1.5, label="w·x + b = 0")
     arrow = ax.annotate("", xy=(w1, w2), xytext=(0, 0), arrowprops={"arrowstyle": "->", "lw": 2, "color": "k"})
-    (marker,) = ax.plot([], [], "x", color="#C0392B", ms=11, mew=2.5, label="the point (x1, x2)")
+    # a white halo keeps the red cross visible on the reddest part of the heatmap
+    (marker,) = ax.plot([], [], "x", color="#C0392B", ms=11, mew=2.5, label="the point (x1, x2)",
+                        path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])
     ax.set(xlim=(lo, hi), ylim=(lo_y, hi_y), xlabel="$x_1$", ylabel="$x_2$")
     # the legend sits above the plot: nothing it could hide
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False, borderaxespad=0)
@@ -594,28 +632,34 @@ def probability_loss_explorer(p: float = 0.7) -> Explorer:
 
 def outlier_explorer(outlier: float = 8.0) -> Explorer:
     """Best constant prediction for six points under MSE (the mean) and MAE (the median) as you move one
-    point: the mean follows the outlier, the median hardly moves."""
+    point: the mean follows the outlier, the median hardly moves.
+
+    The outlier is a large dark-red star with a black edge (a colour, shape and edge neither line uses), drawn
+    last, so no line ever covers it; the five other points (grey circles) are drawn above the lines too. The
+    mean is a solid blue line, the median a dashed orange one drawn above it, so where they meet both show."""
     base = np.array([1.0, 1.4, 2.0, 2.3, 2.9])
     cs = np.linspace(-6, 12, 400)
     fig, (ax, ax_loss) = new_figure(7.6, 3.2, ncols=2)
-    points = ax.scatter(np.arange(6), np.r_[base, outlier], color=["0.55"] * 5 + ["#D55E00"],
-                        marker="o", s=45, edgecolors=POINT_EDGE, zorder=3)
-    mean_line = ax.axhline(0, color="C0", lw=2, label="mean (best under MSE)")
-    median_line = ax.axhline(0, color="C1", lw=2, ls="--", label="median (best under MAE)")
+    mean_line = ax.axhline(0, color="C0", lw=2.2, ls="-", label="mean (best under MSE)", zorder=2)
+    median_line = ax.axhline(0, color="C1", lw=2.2, ls=(0, (4, 2.5)), label="median (best under MAE)", zorder=2)
+    points = ax.scatter(np.arange(5), base, color="0.6", marker="o", s=45, edgecolors=POINT_EDGE, linewidths=1,
+                        zorder=3)
+    (outlier_point,) = ax.plot([5], [outlier], ls="", marker="*", ms=17, color=OUTLIER_COLOR, mec="black", mew=1.2,
+                               zorder=4, label="outlier (slider)")
     ax.set(xlim=(-0.5, 5.5), ylim=(-6, 12), xlabel="sample", ylabel="target y",
-           title="move the outlier (red) with the slider")
-    ax.legend(loc="upper left")
+           title="move the outlier (red star) with the slider")
+    ax.legend(loc="upper left", handlelength=2.6)
     (mse_curve,) = ax_loss.plot(cs, cs, color="C0", lw=2, label="MSE(c)")
-    (mae_curve,) = ax_loss.plot(cs, cs, color="C1", lw=2, ls="--", label="MAE(c)")
-    mse_min = ax_loss.axvline(0, color="C0", lw=1)
-    mae_min = ax_loss.axvline(0, color="C1", lw=1, ls="--")
+    (mae_curve,) = ax_loss.plot(cs, cs, color="C1", lw=2, ls=(0, (4, 2.5)), label="MAE(c)")
+    mse_min = ax_loss.axvline(0, color="C0", lw=1.2)
+    mae_min = ax_loss.axvline(0, color="C1", lw=1.2, ls=(0, (4, 2.5)))
     ax_loss.set(xlabel="constant prediction c", ylabel="loss", yscale="log", ylim=(0.1, 200))
     plain_log_ticks(ax_loss.yaxis)
-    ax_loss.legend(loc="lower right")  # loss < 1 never happens here: the lines cannot reach the legend
+    ax_loss.legend(loc="lower right", handlelength=2.6)  # loss < 1 never happens here: the lines cannot reach it
 
     def update(v):
         y = np.r_[base, v.outlier]
-        points.set_offsets(np.c_[np.arange(6), y])
+        outlier_point.set_ydata([v.outlier])
         mean, median = float(y.mean()), float(np.median(y))
         mean_line.set_ydata([mean, mean])
         median_line.set_ydata([median, median])
@@ -625,9 +669,10 @@ def outlier_explorer(outlier: float = 8.0) -> Explorer:
         mae_min.set_xdata([median, median])
         return f"outlier at {v.outlier:.1f}: mean = {mean:.3f}, median = {median:.3f}"
 
-    # the points are drawn above the mean and median lines
+    # layers: the lines, then the five points above them, then the outlier on top of everything
     return Explorer(fig, {"outlier": slider("outlier y", outlier, -5, 11, step=0.1, fmt=".1f")}, update,
-                    animated=[mean_line, median_line, points, mse_curve, mae_curve, mse_min, mae_min])
+                    animated=[mean_line, median_line, mse_curve, mae_curve, mse_min, mae_min, outlier_point],
+                    foreground=[points])
 
 
 # ------------------------------------------------------------------------------ lesson 05
