@@ -460,13 +460,14 @@ def widget_section(changes: int, repeats: int) -> list[str]:
 # ------------------------------------------------------------------------------ 4. notebooks and make test
 def bench_notebooks():
     import nbformat
-    from nbclient import NotebookClient
+
+    from utils.build import execute_lesson
 
     times = {}
     for path in sorted((ROOT / "solutions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
-        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        execute_lesson(nb, path.parent, timeout=300)
         times[path.name] = time.perf_counter() - start
     return times
 

@@ -75,21 +75,28 @@ def build(check: bool = False) -> list[str]:
     return differ
 
 
-def run_solutions(paths: list[Path], timeout: int = 600) -> None:
-    """Execute each solution notebook top to bottom (inline figures, cwd = its folder) and store the outputs.
-
-    Widget state is not stored (the learner's kernel recreates every widget), so a re-run changes only what
-    the cells print and draw. Raises ``nbclient`` 's ``CellExecutionError`` when a cell fails.
-    """
+def execute_lesson(nb: nbformat.NotebookNode, folder: Path, timeout: int = 600,
+                   allow_errors: bool = False) -> nbformat.NotebookNode:
+    """Run a lesson top to bottom as a learner's kernel does: started in ``folder`` (so the first cell finds
+    ``utils``), with the inline figure backend whatever ``MPLBACKEND`` this process has. ``nb`` gets the outputs."""
     import os
 
     from nbclient import NotebookClient
 
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                   resources={"metadata": {"path": str(Path(folder).resolve())}}).execute(env=env)
+    return nb
+
+
+def run_solutions(paths: list[Path], timeout: int = 600) -> None:
+    """Execute each solution notebook top to bottom (``execute_lesson``) and store the outputs.
+
+    Widget state is not stored (the learner's kernel recreates every widget), so a re-run changes only what
+    the cells print and draw. Raises ``nbclient`` 's ``CellExecutionError`` when a cell fails.
+    """
     for path in paths:
-        nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                       resources={"metadata": {"path": str(Path(path).resolve().parent)}}).execute()
+        nb = execute_lesson(nbformat.read(path, as_version=4), Path(path).parent, timeout)
         nb.metadata.pop("widgets", None)
         for cell in nb.cells:
             cell.metadata.pop("execution", None)  # timestamps: they would change on every run

@@ -46,14 +46,14 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def run_lesson(path: Path, out: Path) -> list[str]:
     """Execute one lesson; write its figures and widget images into ``out``; return one line per file."""
     import nbformat
-    from nbclient import NotebookClient
+
+    from utils.build import execute_lesson
 
     nb = nbformat.read(path, as_version=4)
     lesson = path.name[:2]
     with tempfile.TemporaryDirectory() as tmp:
         nb.cells.append(nbformat.v4.new_code_cell(_DUMP.format(folder=tmp)))
-        NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        execute_lesson(nb, path.parent, allow_errors=True)
         lines = []
         widget_ids = {}
         for index, cell in enumerate(nb.cells[:-1]):
