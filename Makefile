@@ -25,7 +25,7 @@ help:
 	@echo "make test-nbgrader  nbgrader round trip: generate, 3 learners, autograde (own venv .venv-nbgrader)"
 	@echo "make bench-hub      10 learners run lessons 01 and 08 on a local JupyterHub -> benchmarks/hub/ (own venv .venv-hub)"
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -34,20 +34,20 @@ $(STAMP): requirements.txt
 install: $(STAMP)
 
 # Your own copy of the lessons lives in work/ (ignored by git): missing lessons are copied, a file you have is never
-# overwritten, a newer course version goes beside it as NN_name.new.ipynb (python -m utils.work).
+# overwritten, a newer course version goes beside it as NN_name.new.ipynb (python -m tools.work).
 work:
-	$(PYTHON_FOR_WORK) -m utils.work
+	$(PYTHON_FOR_WORK) -m tools.work
 
 lab: $(STAMP) work
 	cd work && $(abspath $(BIN))/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) 00_start_here.ipynb
 
 lint: $(STAMP)
-	$(BIN)/ruff check utils tests notebooks solutions benchmarks
+	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks
 
 # One pytest run shares the two cores between the unit tests, nbval strict on solutions/ and nbval lax on
 # notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax): 48 s, against 57 s for three runs in a row.
 test: $(STAMP) lint
-	$(BIN)/python -m utils.build --check
+	$(BIN)/python -m tools.build --check
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
 	  --durations=5 tests solutions notebooks
 
@@ -61,18 +61,18 @@ test-kernels: $(STAMP)
 	    $(NBVAL) $(NB) || exit 1; done
 
 notebooks: $(STAMP)
-	$(BIN)/python -m utils.build
+	$(BIN)/python -m tools.build
 
-# Slides work offline: reveal.js comes from npm (pinned in utils/slides/package-lock.json), installed once into
-# .venv; Voila serves it with the course's template (utils/slides/). Run `make slides` once online before class.
-$(VENV)/.installed-slides: utils/slides/package.json utils/slides/package-lock.json $(STAMP)
+# Slides work offline: reveal.js comes from npm (pinned in tools/slides/package-lock.json), installed once into
+# .venv; Voila serves it with the course's template (tools/slides/). Run `make slides` once online before class.
+$(VENV)/.installed-slides: tools/slides/package.json tools/slides/package-lock.json $(STAMP)
 	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
-	$(BIN)/python -m utils.slides --install-assets
+	$(BIN)/python -m tools.slides --install-assets
 	touch $@
 
 slides: $(VENV)/.installed-slides
 	$(if $(wildcard solutions/$(LESSON)_*.ipynb),,$(error no lesson solutions/$(LESSON)_*.ipynb: try LESSON=01))
-	$(BIN)/python -m utils.slides --serve $(wildcard solutions/$(LESSON)_*.ipynb)
+	$(BIN)/python -m tools.slides --serve $(wildcard solutions/$(LESSON)_*.ipynb)
 
 $(VENV)/.installed-browser: requirements-browser.txt $(STAMP)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
@@ -82,7 +82,7 @@ $(VENV)/.installed-browser: requirements-browser.txt $(STAMP)
 # every static figure and widget image of the lessons, at 2x pixels, in one folder (ignored by git);
 # `make test-browser` adds screenshots/figures/lab_*.png: each widget with its controls in Chromium at DPR 2
 screenshots: $(STAMP)
-	$(BIN)/python -m utils.screenshots
+	$(BIN)/python -m tools.screenshots
 
 test-browser: $(VENV)/.installed-browser $(VENV)/.installed-slides
 	RUN_BROWSER_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -x tests/browser --durations=0
@@ -100,7 +100,7 @@ REPORT      ?= report
 BWRAP_INSTALL = command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)
 grade: $(STAMP)
 	@$(BWRAP_INSTALL) || echo "warning: could not install bubblewrap (apt-get install bubblewrap): grading without a sandbox"
-	$(BIN)/python -m utils.grade $(SUBMISSIONS) --out $(REPORT)
+	$(BIN)/python -m tools.grade $(SUBMISSIONS) --out $(REPORT)
 
 test-grading: $(STAMP)
 	$(BWRAP_INSTALL)
@@ -108,7 +108,7 @@ test-grading: $(STAMP)
 
 NBGRADER_COURSE ?= nbgrader-course
 nbgrader: $(STAMP)
-	$(BIN)/python -m utils.nbgrader_export --out $(NBGRADER_COURSE)
+	$(BIN)/python -m tools.nbgrader_export --out $(NBGRADER_COURSE)
 
 # nbgrader gets its own venv: its JupyterLab extensions do not belong in a learner's JupyterLab (.venv).
 NBG_VENV = .venv-nbgrader

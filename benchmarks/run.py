@@ -461,7 +461,7 @@ def widget_section(changes: int, repeats: int) -> list[str]:
 def bench_notebooks():
     import nbformat
 
-    from utils.build import execute_lesson
+    from tools.build import execute_lesson
 
     times = {}
     for path in sorted((ROOT / "solutions").glob("*.ipynb")):

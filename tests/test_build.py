@@ -1,9 +1,9 @@
-"""notebooks/ must be exactly what `python -m utils.build` makes from solutions/."""
+"""notebooks/ must be exactly what `python -m tools.build` makes from solutions/."""
 
 import nbformat
 import pytest
 
-from utils import build
+from tools import build
 
 
 def test_notebooks_are_in_sync_with_solutions():
@@ -72,7 +72,17 @@ def test_every_cell_has_slide_metadata_and_the_setup_is_skipped(path):
     assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
     assert types[0] == "slide" and types.count("slide") >= 4, "a title slide and one slide per section"
     setup = next(cell for cell in nb.cells if cell.cell_type == "code")
-    assert "sys.path.insert" in setup.source and setup.metadata["slideshow"]["slide_type"] == "skip"
+    assert setup.metadata["slideshow"]["slide_type"] == "skip"
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_lessons_import_the_installed_course_without_path_plumbing(path):
+    """utils is an installed (editable) package: no lesson edits sys.path or imports the course's tools/."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert "sys.path" not in cell.source, cell.source
+            assert "import tools" not in cell.source and "from tools" not in cell.source, cell.source
 
 
 @pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)

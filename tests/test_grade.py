@@ -20,8 +20,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from utils.checks import check_relu, check_softmax, run_quietly
-from utils.grade import (
+from tools.grade import (
     CSV_COLUMNS,
     MISTAKE,
     NOT_ATTEMPTED,
@@ -39,9 +38,10 @@ from utils.grade import (
     stop_reason,
     write_csv,
 )
-from utils.grading.lessons import course_lessons, read_lesson
-from utils.grading.report import render
-from utils.grading.sandbox import Limits, Run, bubblewrap, can_limit_tasks, run_notebook
+from tools.grading.lessons import course_lessons, read_lesson
+from tools.grading.report import render
+from tools.grading.sandbox import Limits, Run, bubblewrap, can_limit_tasks, run_notebook
+from utils.checks import check_relu, check_softmax, run_quietly
 
 ROOT = Path(__file__).resolve().parent.parent
 SANDBOXED = pytest.mark.skipif(os.environ.get("RUN_GRADING_TESTS") != "1",
@@ -296,7 +296,7 @@ def test_a_mixed_class_is_graded_right_and_nothing_is_lost(tmp_path):
     while _processes_in_sandboxes() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _processes_in_sandboxes() == [], "a notebook's processes outlived the grading"
-    assert (ROOT / "utils/grade.py").exists()
+    assert (ROOT / "tools/grade.py").exists()
 
     with open(report / "grades.csv", newline="", encoding="utf-8") as f:
         table = list(csv.DictReader(f))

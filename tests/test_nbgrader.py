@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from utils.grading.lessons import course_lessons
-from utils.nbgrader_export import export, split_check_cell
+from tools.grading.lessons import course_lessons
+from tools.nbgrader_export import export, split_check_cell
 
 ROOT = Path(__file__).resolve().parent.parent
 WRONG = {  # two mistakes, one in each of two exercise cells of lesson 03

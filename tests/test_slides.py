@@ -1,7 +1,7 @@
-"""utils.slides: the slide-layout rule, the --apply/--check tool, and the offline Voilà template.
+"""tools.slides: the slide-layout rule, the --apply/--check tool, and the offline Voilà template.
 
 The real deck is measured in Chromium by tests/browser/test_slides.py; these tests pin the rule itself and check
-that every lesson stores the slide types the rule gives (run `python -m utils.slides --apply solutions/*.ipynb`).
+that every lesson stores the slide types the rule gives (run `python -m tools.slides --apply solutions/*.ipynb`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from utils import slides
+from tools import slides
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
@@ -170,7 +170,7 @@ def test_command_line_errors_are_clear(tmp_path, capsys):
 def test_every_lesson_stores_the_slide_types_of_the_rule(path):
     nb = nbformat.read(path, as_version=4)
     diffs = slides.differences(nb)
-    assert not diffs, (f"{path.name}: slide types differ from the rule; run `python -m utils.slides --apply "
+    assert not diffs, (f"{path.name}: slide types differ from the rule; run `python -m tools.slides --apply "
                        f"solutions/{path.name}` (then `make notebooks`):\n" + "\n".join(diffs[:10]))
 
 

@@ -1,4 +1,4 @@
-"""`make work` (python -m utils.work): missing lessons are copied, a learner's file is never overwritten, and a
+"""`make work` (python -m tools.work): missing lessons are copied, a learner's file is never overwritten, and a
 newer course version goes beside it."""
 
 import json
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from utils import work as work_module
-from utils.work import update_work
+from tools import work as work_module
+from tools.work import update_work
 
 
 @pytest.fixture
@@ -109,11 +109,13 @@ def test_bad_folders_give_clear_errors(tmp_path):
 
 def test_command_line_reports_and_the_course_notebooks_find_utils_from_work(course):
     notebooks, work = course
-    out = subprocess.run([sys.executable, "-m", "utils.work", "--notebooks", str(notebooks), "--work", str(work)],
+    out = subprocess.run([sys.executable, "-m", "tools.work", "--notebooks", str(notebooks), "--work", str(work)],
                          capture_output=True, text=True, check=True, cwd=work_module.ROOT).stdout
     assert "3 copied" in out and "nothing overwritten" in out
-    # work/ sits at the same depth as notebooks/, so a lesson's first cell (sys.path += parent of cwd) finds utils
-    assert (work_module.ROOT / "work").parent == (work_module.ROOT / "notebooks").parent
+    # the lessons import utils as an installed package, so they find it from work/ as from notebooks/
+    found = subprocess.run([sys.executable, "-c", "import utils, pathlib; print(pathlib.Path(utils.__file__).parent)"],
+                           capture_output=True, text=True, check=True, cwd=work).stdout.strip()
+    assert found == str(work_module.ROOT / "utils")
 
 
 def test_work_is_ignored_by_git():

@@ -266,7 +266,7 @@ class FigureImage(widgets.Image):
 
 
 _CREATED: list[weakref.ref] = []
-"""Every Explorer made in this process, oldest first (weak references): ``python -m utils.screenshots`` saves
+"""Every Explorer made in this process, oldest first (weak references): ``python -m tools.screenshots`` saves
 their images after running a lesson."""
 
 

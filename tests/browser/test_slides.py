@@ -1,7 +1,7 @@
 """The two classroom modes in a real Chromium at 1280x720, with the network cut.
 
-1. Slides (`make slides LESSON=NN`, i.e. ``python -m utils.slides --serve``): lessons 01 and 07, their slide types
-   set by the rule (``utils.slides.apply_layout``) on the throw-away copy, so the test does not depend on what the
+1. Slides (`make slides LESSON=NN`, i.e. ``python -m tools.slides --serve``): lessons 01 and 07, their slide types
+   set by the rule (``tools.slides.apply_layout``) on the throw-away copy, so the test does not depend on what the
    lessons store. Every request to a host other than 127.0.0.1 is aborted; the test asserts that nothing asked for
    one, that reveal.js is loaded and styled (a deck, not a stacked page), that every slide's content fits the
    720 px slide, that no widget failed to display, that ArrowRight on a focused slider moves the slider (the
@@ -26,7 +26,7 @@ import nbformat
 import pytest
 from conftest import SCREENSHOTS, Server, free_port, wait_for_http
 
-from utils.slides import SLIDE_H, SLIDE_W, WIDGET_MIME, apply_layout
+from tools.slides import SLIDE_H, SLIDE_W, WIDGET_MIME, apply_layout
 
 SLIDES = SCREENSHOTS / "slides"
 LESSONS = ["01_neuron", "07_training"]
@@ -47,8 +47,8 @@ def decks(course_copy, tmp_path_factory):
             1 for cell in nb.cells if cell.metadata.get("slideshow", {}).get("slide_type") not in ("skip", "notes")
             and any(WIDGET_MIME in output.get("data", {}) for output in cell.get("outputs", [])))
         port = free_port()
-        # exactly what `make slides` runs, from the copy (cwd): python -m utils.slides --serve
-        servers[lesson] = Server([sys.executable, "-m", "utils.slides", "--serve", "--no-browser", f"--port={port}",
+        # exactly what `make slides` runs, from the copy (cwd): python -m tools.slides --serve
+        servers[lesson] = Server([sys.executable, "-m", "tools.slides", "--serve", "--no-browser", f"--port={port}",
                                   f"solutions/{lesson}.ipynb"], f"http://127.0.0.1:{port}", course_copy,
                                  logs / f"{lesson}.log")
     try:

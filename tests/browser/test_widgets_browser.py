@@ -70,11 +70,7 @@ floor = widgets.VBox([floor_slider, floor_image])
 floor.add_class("nn-test-roundtrip_floor")
 floor"""
 
-SETUP = """import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path.cwd().parent))
-from utils import widgets as W
+SETUP = """from utils import widgets as W
 from utils.data import spiral
 
 X, y = spiral(samples=100, classes=3, seed=0)"""

@@ -1,12 +1,12 @@
 """Grade a class: run every learner's notebooks in a sandbox and write ``grades.csv`` and ``report.html``.
 
-    python -m utils.grade SUBMISSIONS --out REPORT [--timeout 120] [--memory-gib 2] [--jobs N]
+    python -m tools.grade SUBMISSIONS --out REPORT [--timeout 120] [--memory-gib 2] [--jobs N]
     make grade SUBMISSIONS=... REPORT=...
 
 ``SUBMISSIONS/<learner>/<NN_name>.ipynb`` (or nbgrader's collected layout
 ``SUBMISSIONS/<learner>/<assignment>/<NN_name>.ipynb``). A file is matched to a lesson by its two-digit prefix.
 
-Each notebook runs top to bottom in its own sandboxed process (``utils.grading.sandbox``) with a time and a
+Each notebook runs top to bottom in its own sandboxed process (``tools.grading.sandbox``) with a time and a
 memory limit. Results come from the checkers themselves: every ``CheckResult`` is recorded as it is made, with
 the cell that made it. An exercise's grade is the result of its check cell — the first cell of the course's
 lesson that calls ``check_<name>``; that cell is restored from the course before the run, so editing it changes
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import nbformat
 
-from utils.grading.lessons import Lesson, course_lessons
-from utils.grading.sandbox import GIB, Limits, Run, build_font_cache, describe, run_notebook
+from tools.grading.lessons import Lesson, course_lessons
+from tools.grading.sandbox import GIB, Limits, Run, build_font_cache, describe, run_notebook
 
 CSV_COLUMNS = ["learner", "lesson", "exercise", "passed", "hint"]
 MAX_NOTEBOOK_BYTES = 64 * 2**20
@@ -300,7 +300,7 @@ def write_csv(rows: list[Row], path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.grade", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="python -m tools.grade", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("submissions", type=Path, help="folder with one subfolder per learner")
     parser.add_argument("--out", type=Path, required=True, help="folder for grades.csv and report.html (created)")
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                              progress=not args.quiet, skip=args.out)  # a REPORT inside SUBMISSIONS is no learner
     except FileNotFoundError as exc:
         parser.error(str(exc))
-    from utils.grading.report import write_html
+    from tools.grading.report import write_html
 
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(grades.rows, args.out / "grades.csv")

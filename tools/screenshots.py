@@ -7,8 +7,8 @@ the PNG each Explorer shows, taken from the kernel after the run. Files are name
 cell id: ``03_c08_03-08.png``, ``07_c22_07-22_widget.png``. Older files of that form are replaced; the browser
 test's ``lab_*.png`` screenshots (controls included) are left alone.
 
-    python -m utils.screenshots                  # every lesson
-    python -m utils.screenshots 01 07            # some lessons
+    python -m tools.screenshots                  # every lesson
+    python -m tools.screenshots 01 07            # some lessons
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def run_lesson(path: Path, out: Path) -> list[str]:
     """Execute one lesson; write its figures and widget images into ``out``; return one line per file."""
     import nbformat
 
-    from utils.build import execute_lesson
+    from tools.build import execute_lesson
 
     nb = nbformat.read(path, as_version=4)
     lesson = path.name[:2]

@@ -1,8 +1,8 @@
 """Generate the learner notebooks in ``notebooks/`` from the lessons in ``solutions/``.
 
-    python -m utils.build            # write notebooks/
-    python -m utils.build --check    # exit 1 when notebooks/ differs from what would be written
-    python -m utils.build --run solutions/07_training.ipynb   # re-execute lessons, store their outputs
+    python -m tools.build            # write notebooks/
+    python -m tools.build --check    # exit 1 when notebooks/ differs from what would be written
+    python -m tools.build --run solutions/07_training.ipynb   # re-execute lessons, store their outputs
 
 Each solution block
 

@@ -1,5 +1,5 @@
 import sys
 
-from utils.slides import main
+from tools.slides import main
 
 sys.exit(main())

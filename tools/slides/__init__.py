@@ -2,13 +2,13 @@
 
 ``make slides LESSON=07`` serves ``solutions/07_*.ipynb`` as reveal.js slides with live widgets (Voilà,
 template ``nn-slides`` in this folder). Everything the page loads comes from this Voilà server: reveal.js from
-the npm package pinned in ``utils/slides/package.json`` (installed into ``.venv`` by ``--install-assets``),
+the npm package pinned in ``tools/slides/package.json`` (installed into ``.venv`` by ``--install-assets``),
 the widgets and FontAwesome from Voilà itself. No CDN, so a deck works on a classroom network without internet.
 
 Which slide a cell is on is stored in the cell's metadata (``slideshow.slide_type``), set by one rule::
 
-    python -m utils.slides --apply solutions/*.ipynb      # write the slide types the rule gives
-    python -m utils.slides --check solutions/*.ipynb      # exit 1 when a notebook's slide types differ
+    python -m tools.slides --apply solutions/*.ipynb      # write the slide types the rule gives
+    python -m tools.slides --check solutions/*.ipynb      # exit 1 when a notebook's slide types differ
 
 The rule, cell by cell from the top, on a 1280x720 slide:
 
@@ -428,7 +428,7 @@ def reveal_dir(prefix: str | os.PathLike | None = None) -> Path:
 
 
 def install_assets(prefix: str | os.PathLike | None = None) -> Path:
-    """``npm ci`` the packages pinned in utils/slides/package-lock.json into the venv (needs Node.js/npm and
+    """``npm ci`` the packages pinned in tools/slides/package-lock.json into the venv (needs Node.js/npm and
     the npm registry, once; the deck then works offline). Returns the reveal.js folder."""
     npm = shutil.which("npm")
     if npm is None:
@@ -451,7 +451,7 @@ def voila_command(notebook: str | os.PathLike, port: int | None = None, open_bro
     """The command line and environment that serve ``notebook`` as the course's slides on 127.0.0.1."""
     if not (reveal_dir(prefix) / "dist" / "reveal.js").exists():
         raise SystemExit(f"reveal.js is not installed in {reveal_dir(prefix)}: run "
-                         "`python -m utils.slides --install-assets` once (with internet), or `make slides`.")
+                         "`python -m tools.slides --install-assets` once (with internet), or `make slides`.")
     env = dict(os.environ)
     # the deck appears after the notebook has run, so a progress bar would only show its end (or, drawn with
     # carriage returns, every step on its own line): no progress bars on slides
@@ -472,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import nbformat
 
-    parser = argparse.ArgumentParser(prog="python -m utils.slides", description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(prog="python -m tools.slides", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="The rule:\n\n" + __doc__.split("The rule, ")[1].split("\n\n", 1)[1])
     mode = parser.add_mutually_exclusive_group(required=True)
@@ -514,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
             if diffs:
                 status = 1
                 print(f"{path}: slide types differ from the rule ({len(diffs)} cells); run "
-                      f"`python -m utils.slides --apply {path}`")
+                      f"`python -m tools.slides --apply {path}`")
                 for line in diffs:
                     print("  " + line)
             else:

@@ -1,6 +1,6 @@
 """Runs one learner notebook and reports every check as it happens (used inside the grader's sandbox).
 
-    python -m utils.grading.runner NOTEBOOK COURSE_ROOT MEMORY_BYTES [KERNEL_PID_FILE]
+    python -m tools.grading.runner NOTEBOOK COURSE_ROOT MEMORY_BYTES [KERNEL_PID_FILE]
 
 The notebook runs top to bottom in a fresh kernel (cwd = its folder, errors do not stop the run, like
 "Restart Kernel and Run All Cells"). Before the first cell, the kernel gets a listener in

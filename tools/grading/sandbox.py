@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from utils.grading.lessons import ROOT
+from tools.grading.lessons import ROOT
 
 GIB = 2**30
 SYSTEM_DIRS = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -202,7 +202,7 @@ def run_notebook(notebook_text: str, name: str, limits: Limits, use_sandbox: boo
             shutil.copytree(ROOT / "utils", work / "course" / "utils", ignore=shutil.ignore_patterns("__pycache__"))
             course, home, scratch = str(work / "course"), str(work / "home"), str(work / "tmp")
             command = []
-        command += [sys.executable, "-m", "utils.grading.runner", f"{course}/submission/{name}", course, str(limits.memory)]
+        command += [sys.executable, "-m", "tools.grading.runner", f"{course}/submission/{name}", course, str(limits.memory)]
         if not bwrap:
             command.append(str(work / "kernel.pid"))  # so the kernel (its own session) can be killed too
         with open(work / "runner.log", "w+b") as log, pids_cgroup(limits.tasks) as procs:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from html import escape
 from pathlib import Path
 
-from utils.grade import MISTAKE, NOT_ATTEMPTED, NOT_GRADED, PASSED, ClassGrades, Row
+from tools.grade import MISTAKE, NOT_ATTEMPTED, NOT_GRADED, PASSED, ClassGrades, Row
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 2rem auto;
@@ -133,7 +133,7 @@ def render(grades: ClassGrades) -> str:
 
     if grades.warnings:
         out.append("<h2>Skipped files</h2><ul>" + "".join(f"<li>{e(w)}</li>" for w in grades.warnings) + "</ul>")
-    out.append('<p class="small">Made by <code>python -m utils.grade</code>; the same grades are in grades.csv.</p>')
+    out.append('<p class="small">Made by <code>python -m tools.grade</code>; the same grades are in grades.csv.</p>')
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 

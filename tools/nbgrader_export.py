@@ -1,6 +1,6 @@
 """Export the course as an nbgrader course: one assignment per lesson, ready for ``nbgrader generate_assignment``.
 
-    python -m utils.nbgrader_export --out nbgrader-course      (make nbgrader)
+    python -m tools.nbgrader_export --out nbgrader-course      (make nbgrader)
 
 writes::
 
@@ -12,7 +12,7 @@ In each notebook the exercise cells (the ones with ``### BEGIN SOLUTION`` … ``
 nbgrader uses too) are nbgrader *solution* cells, and each exercise's check — ``check_softmax(softmax)`` — becomes
 an autograded *test* cell ``assert check_softmax(softmax)`` worth ``--points`` points (default 1). A check cell
 that checks several exercises is split into one test cell per exercise, so each is graded on its own. The
-exercises are the course's own (``utils.grading.lessons``): new exercises are exported without changes here.
+exercises are the course's own (``tools.grading.lessons``): new exercises are exported without changes here.
 
 Then, in the course folder: ``nbgrader generate_assignment 03_activations``, release, collect,
 ``nbgrader autograde 03_activations`` — nbgrader restores the test cells and ``utils/`` from ``source/`` before
@@ -29,11 +29,9 @@ from pathlib import Path
 
 import nbformat
 
-from utils.grading.lessons import ROOT, Lesson, course_lessons, python_source
+from tools.grading.lessons import ROOT, Lesson, course_lessons, python_source
 
 SCHEMA_VERSION = 3
-PATH_CELL_OLD = "sys.path.insert(0, str(Path.cwd().parent))"
-PATH_CELL_NEW = "sys.path.insert(0, str(Path.cwd()))"  # utils/ sits beside the notebook in an nbgrader assignment
 
 CONFIG = '''\
 # nbgrader configuration for the course "Neural networks from scratch" (written by `make nbgrader`).
@@ -96,7 +94,6 @@ def export_lesson(lesson: Lesson, points: float = 1.0) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("execution", None)
-            cell.source = cell.source.replace(PATH_CELL_OLD, PATH_CELL_NEW)
         if cell.get("id") in names_by_cell:
             for k, (name, source) in enumerate(split_check_cell(cell.source, names_by_cell[cell.id])):
                 test = nbformat.v4.new_code_cell(source, id=cell.id if k == 0 else f"{cell.id}-{name}"[:64])
@@ -132,7 +129,7 @@ def export(out: Path, points: float = 1.0, solutions: Path | None = None) -> lis
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m utils.nbgrader_export", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.nbgrader_export", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("nbgrader-course"), help="the nbgrader course folder (default nbgrader-course)")
     parser.add_argument("--points", type=float, default=1.0, help="points per exercise (default 1)")
     args = parser.parse_args(argv)

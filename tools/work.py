@@ -1,6 +1,6 @@
 """Give a learner their own copy of the lessons in ``work/`` without ever overwriting what they wrote.
 
-    python -m utils.work                 # what `make work` runs (and `make lab` before it opens JupyterLab)
+    python -m tools.work                 # what `make work` runs (and `make lab` before it opens JupyterLab)
 
 Rules (DESIGN §7):
 
