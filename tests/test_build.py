@@ -104,3 +104,15 @@ def test_nnfs_init_is_called_only_in_the_cell_that_explains_it(path):
     nb = nbformat.read(path, as_version=4)
     calls = [cell.id for cell in nb.cells if cell.cell_type == "code" and "nnfs.init()" in cell.source]
     assert calls == [] or (path.stem.startswith("05") and len(calls) == 1)
+
+
+def test_run_stores_one_stream_output_per_print_run():
+    """A busy kernel flushes prints in pieces; the stored lesson keeps one output per stream."""
+    cell = nbformat.v4.new_code_cell("print('out =', 6.0)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="out ="),
+                    nbformat.v4.new_output("stream", name="stdout", text=" 6.0\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="later\n")]
+    build.coalesce_streams(cell)
+    assert [(o.name, o.text) for o in cell.outputs] == [("stdout", "out = 6.0\n"), ("stderr", "warning\n"),
+                                                        ("stdout", "later\n")]

@@ -77,8 +77,8 @@ def build(check: bool = False) -> list[str]:
 
 def execute_lesson(nb: nbformat.NotebookNode, folder: Path, timeout: int = 600,
                    allow_errors: bool = False) -> nbformat.NotebookNode:
-    """Run a lesson top to bottom as a learner's kernel does: started in ``folder`` (so the first cell finds
-    ``utils``), with the inline figure backend whatever ``MPLBACKEND`` this process has. ``nb`` gets the outputs."""
+    """Run a lesson top to bottom as a learner's kernel does: started in ``folder``, with the inline figure backend
+    whatever ``MPLBACKEND`` this process has. ``nb`` gets the outputs."""
     import os
 
     from nbclient import NotebookClient
@@ -87,6 +87,19 @@ def execute_lesson(nb: nbformat.NotebookNode, folder: Path, timeout: int = 600,
     NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                    resources={"metadata": {"path": str(Path(folder).resolve())}}).execute(env=env)
     return nb
+
+
+def coalesce_streams(cell: nbformat.NotebookNode) -> None:
+    """Join consecutive stdout (or stderr) outputs of a cell into one: a busy kernel flushes a print in pieces,
+    and the stored lesson should not depend on how busy the machine was."""
+    merged: list = []
+    for output in cell.get("outputs", []):
+        if (output.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == output.name):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    cell.outputs = merged
 
 
 def run_solutions(paths: list[Path], timeout: int = 600) -> None:
@@ -100,6 +113,8 @@ def run_solutions(paths: list[Path], timeout: int = 600) -> None:
         nb.metadata.pop("widgets", None)
         for cell in nb.cells:
             cell.metadata.pop("execution", None)  # timestamps: they would change on every run
+            if cell.cell_type == "code":
+                coalesce_streams(cell)
         Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         print(f"ran {path}")
 

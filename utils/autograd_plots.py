@@ -10,11 +10,11 @@ backend's "retina" format; to save a file, use ``fig.savefig(path, dpi=200)``.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from utils.autograd import Value, topological_order
+from utils.style import new_figure, number
 
 OP_SYMBOLS = {"+": "+", "*": "×", "-": "−", "/": "÷", "neg": "−x"}
 """How an operation is written in a node's box (the rest, e.g. ``tanh`` or ``**2``, as they are)."""
@@ -23,19 +23,11 @@ LEAF_COLOR, OP_COLOR, ROOT_COLOR = "#e8f0fe", "#fff3e0", "#e6f4ea"
 GRAD_COLOR = "C3"  # red, as in lesson 06's computation graph
 
 # geometry, in inches
-_BOX_W, _BOX_H = 1.22, 0.72
+_BOX_W, _BOX_H = 1.32, 0.72
 _COL_STEP, _ROW_STEP = 1.55, 0.95
 _MARGIN = 0.25
 _TITLE_H = 0.45
 _TITLE_CHAR_W = 0.09  # a generous width of one character of the 11 pt title
-
-
-def _number(x: float) -> str:
-    """A short, stable rendering: 6, -0.5, 0.9951, 1.2e-05."""
-    if x == 0:
-        return "0"
-    text = f"{x:.4g}"
-    return "0" if text in ("-0", "0") else text
 
 
 def _columns(order: list[Value]) -> dict[int, int]:
@@ -136,9 +128,7 @@ def draw_graph(root: Value, title: str | None = "data (black) and grad (red) of 
     left = _MARGIN + (width - graph_width) / 2  # the graph centred under the title
     height = 2 * _MARGIN + (top - bottom) + (_TITLE_H if title else 0.0)
 
-    with plt.ioff():
-        fig = plt.figure(figsize=(width, height))
-    plt.close(fig)
+    fig, _ = new_figure(width, height, ncols=0)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
@@ -159,8 +149,8 @@ def draw_graph(root: Value, title: str | None = "data (black) and grad (red) of 
         op = OP_SYMBOLS.get(node.op, node.op)
         name = f"{op}  {node.label}" if op and node.label else (op or node.label or "number")
         ax.text(x, y + 0.2, name, ha="center", va="center", fontsize=10.5, fontweight="bold")
-        ax.text(x, y, f"data {_number(node.data)}", ha="center", va="center", fontsize=10)
-        ax.text(x, y - 0.2, f"grad {_number(node.grad)}", ha="center", va="center", fontsize=10, color=GRAD_COLOR)
+        ax.text(x, y, f"data {number(node.data)}", ha="center", va="center", fontsize=10)
+        ax.text(x, y - 0.2, f"grad {number(node.grad)}", ha="center", va="center", fontsize=10, color=GRAD_COLOR)
 
     for child, node, chain, uses, repeat in arrows:
         points = [(centre(chain[0])[0] + _BOX_W / 2, centre(chain[0])[1])]

@@ -12,20 +12,15 @@ from matplotlib.patches import Rectangle
 
 from utils.plots import _figure, class_cmap
 from utils.plots import tint as _tint
+from utils.style import number
 
 _FONT = 11  # every label is at least 10 pt
 _ROW_COLOR, _COL_COLOR = class_cmap(2).colors  # the course's first two class colours
 
 
-def _num(v: float) -> str:
-    """A number as a learner writes it: 4 significant digits, a true minus sign, no ``-0``."""
-    text = f"{float(v):.4g}"
-    return "0" if text == "-0" else text.replace("-", "−")
-
-
 def _factor(v: float) -> str:
     """A number inside a product: negatives in parentheses, ``2·(−0.5)``."""
-    return f"({_num(v)})" if v < 0 else _num(v)
+    return f"({number(v)})" if v < 0 else number(v)
 
 
 def _matrix(ax, values: np.ndarray, x0: float, y_top: float, title: str, fills: dict) -> None:
@@ -36,7 +31,7 @@ def _matrix(ax, values: np.ndarray, x0: float, y_top: float, title: str, fills: 
         for c in range(n_cols):
             face = fills.get((r, c), "white")
             ax.add_patch(Rectangle((x0 + c, y_top - r - 1), 1, 1, facecolor=face, edgecolor="0.55", lw=0.8))
-            ax.text(x0 + c + 0.5, y_top - r - 0.5, _num(values[r, c]), ha="center", va="center", fontsize=_FONT - 1)
+            ax.text(x0 + c + 0.5, y_top - r - 0.5, number(values[r, c]), ha="center", va="center", fontsize=_FONT - 1)
     ax.add_patch(Rectangle((x0, y_top - n_rows), n_cols, n_rows, fill=False, edgecolor="0.2", lw=1.4))
     ax.text(x0 + n_cols / 2, y_top + 0.25, title, ha="center", va="bottom", fontsize=_FONT)
 
@@ -86,7 +81,7 @@ def draw_matrix_product(inputs=None, weights=None, row: int = 1, col: int = 0,
     ax.text(k + gap / 2, height / 2, "@", ha="center", va="center", fontsize=16)
     ax.text(x_w + m + gap / 2, height / 2, "=", ha="center", va="center", fontsize=16)
     terms = " + ".join(f"{_factor(a[row, i])}·{_factor(w[i, col])}" for i in range(k))
-    ax.text(width / 2, -0.55, f"entry [{row}, {col}] = sample {row} · column {col} = {terms} = {_num(product[row, col])}",
+    ax.text(width / 2, -0.55, f"entry [{row}, {col}] = sample {row} · column {col} = {terms} = {number(product[row, col])}",
             ha="center", va="top", fontsize=_FONT)
     ax.text(width / 2, -1.25, f"every entry [i, j] is the same: the dot product of row i of {a_name} with column j of {w_name}",
             ha="center", va="top", fontsize=_FONT - 1, color="0.3")
@@ -128,7 +123,7 @@ def draw_layer(n_inputs: int = 4, n_neurons: int = 3, weights=None, highlight: i
             hot = j == highlight
             ax.plot([x_in, x_neuron], [yi, yj], color=_COL_COLOR if hot else "0.7", lw=2.2 if hot else 1.0,
                     zorder=2 if hot else 1, solid_capstyle="round")
-        name = f"w[{i}, {highlight}]" + (f" = {_num(w[i, highlight])}" if w is not None else "")
+        name = f"w[{i}, {highlight}]" + (f" = {number(w[i, highlight])}" if w is not None else "")
         labels.append(((x_in, yi), (x_neuron, y_neuron[highlight]), name))
         ax.text(x_in, yi, f"x[{i}]", ha="center", va="center", fontsize=_FONT, zorder=3,
                 bbox={"boxstyle": "circle,pad=0.3", "fc": "#eeeeee", "ec": "0.3"})

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from utils.activations import LeakyReLU, ReLU
 from utils.validation import as_float_array
 
 
@@ -104,7 +105,7 @@ def gradient_check(
         grad = layer.backward(grad)
     kinks = [
         i for i, layer in enumerate(layers)
-        if type(layer).__name__ in ("ReLU", "LeakyReLU") and np.any(np.abs(layer.inputs) < h)
+        if isinstance(layer, (ReLU, LeakyReLU)) and np.any(np.abs(layer.inputs) < h)
     ]
 
     errors: dict[str, float] = {}

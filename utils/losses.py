@@ -167,11 +167,3 @@ def accuracy(y_pred, y_true) -> float:
         labels = class_labels(np.asarray(y_true).reshape(-1), p.shape[0], 2)
     return float(np.mean(predicted == labels))
 
-
-LOSSES = {
-    "mse": MSE,
-    "mae": MAE,
-    "binary_cross_entropy": BinaryCrossEntropy,
-    "categorical_cross_entropy": CategoricalCrossEntropy,
-    "softmax_cross_entropy": SoftmaxCrossEntropy,
-}

@@ -20,7 +20,7 @@ import numpy as np
 
 from utils.activations import ACTIVATIONS, softmax
 from utils.layers import Dense
-from utils.losses import SoftmaxCrossEntropy, accuracy
+from utils.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy, accuracy
 
 
 class Sequential:
@@ -189,7 +189,7 @@ def fit(
     """
     history = History() if history is None else history
     rng = np.random.default_rng(0) if rng is None else rng
-    classify = isinstance(model.loss, SoftmaxCrossEntropy) or type(model.loss).__name__ == "CategoricalCrossEntropy"
+    classify = isinstance(model.loss, (SoftmaxCrossEntropy, CategoricalCrossEntropy))
     epoch_iter = range(int(epochs))
     if progress:
         import sys

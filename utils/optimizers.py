@@ -204,5 +204,3 @@ class Adam(_Decaying):
                 v += (1 - self.beta2) * g * g
                 param -= lr * (m / correction1) / (np.sqrt(v / correction2) + self.epsilon)
 
-
-OPTIMIZERS = {"sgd": SGD, "adagrad": AdaGrad, "rmsprop": RMSProp, "adam": Adam}

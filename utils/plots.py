@@ -1,81 +1,31 @@
 """Static pictures for the lessons, so a lesson cell shows the idea (``plot_data(X, y)``), not matplotlib.
 
-Every function returns a ``matplotlib.figure.Figure`` that is already closed in pyplot: the notebook
+Every function returns a ``matplotlib.figure.Figure`` made outside pyplot (``utils.style.new_figure``): the notebook
 shows the returned figure exactly once, and nothing accumulates in memory over a long session.
 Pass ``ax=`` where offered to draw into your own axes instead (then the function returns that figure).
 
-Importing this module applies the course style (``COURSE_STYLE``: 10 pt text, a colour-blind-safe
-Okabe–Ito colour cycle, white figure background so figures stay readable in a dark JupyterLab theme) and,
-inside Jupyter, shows inline figures as "retina" PNGs: twice the pixels, displayed at their natural size,
-so they are sharp on a HiDPI screen. No notebook cell has to configure anything.
+The look (10 pt text, the colour-blind-safe Okabe–Ito palette, white figure background so figures stay readable in
+a dark JupyterLab theme, "retina" PNGs with twice the pixels inside Jupyter) is ``utils.style``'s, applied when the
+first figure is made. No notebook cell has to configure anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
-from cycler import cycler
 from matplotlib.colors import ListedColormap, to_rgb
 
-CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-                "#999999", "#882255"]
-"""One colour per class, shared by every scatter, boundary and confusion plot in the course: the Okabe–Ito
-palette (blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black), safe for the common
-kinds of colour blindness, then grey and wine for classes 8 and 9."""
-
-CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
-"""One marker shape per class, so classes differ by shape as well as colour (and in greyscale print)."""
-
-POINT_EDGE = "0.15"
-"""Edge colour of data points: keeps them distinct from a decision-boundary background of their own colour."""
-
-COURSE_STYLE = {
-    "figure.dpi": 100,            # 1 inch = 100 CSS pixels on screen; retina PNGs carry 200 pixels per inch
-    "savefig.dpi": 200,
-    "figure.facecolor": "white",  # never transparent: a dark JupyterLab theme must not show through
-    "savefig.facecolor": "white",
-    "savefig.transparent": False,
-    "axes.facecolor": "white",
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.labelsize": 10,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
-    "legend.framealpha": 0.9,
-    "figure.titlesize": 12,
-    "axes.prop_cycle": cycler(color=CLASS_COLORS[:6] + ["#000000"]),
-}
-"""The rcParams every course figure is drawn with (applied when ``utils.plots`` is imported)."""
-
-
-def use_course_style() -> None:
-    """Apply ``COURSE_STYLE`` to matplotlib and, in Jupyter, show inline figures at 2× pixels (retina)."""
-    matplotlib.rcParams.update(COURSE_STYLE)
-    enable_retina_figures()
-
-
-def enable_retina_figures() -> bool:
-    """Inside an IPython kernel using the inline backend, show figures as PNGs with twice the pixels of their
-    displayed size (``set_matplotlib_formats("retina")``). Returns True when it did. Outside Jupyter: nothing."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
-        return False
-    backend = str(matplotlib.get_backend(auto_select=False) or "")
-    if "inline" not in backend:
-        return False
-    # importing the backend module first registers its own (1x png) formatter, which we then replace
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-    set_matplotlib_formats("retina")
-    return True
+from utils.style import (  # noqa: F401  (re-exported: lessons and widgets import the palette from here)
+    CLASS_COLORS,
+    CLASS_MARKERS,
+    COURSE_STYLE,
+    POINT_EDGE,
+    enable_retina_figures,
+    new_figure,
+    number,
+    use_course_style,
+)
 
 
 def class_cmap(n_classes: int) -> ListedColormap:
@@ -120,11 +70,14 @@ def plain_log_ticks(axis) -> None:
     axis.set_minor_formatter(FuncFormatter(minor))
 
 
-def _figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None, **kw):
-    with plt.ioff():
-        fig, axes = plt.subplots(nrows, ncols, figsize=size or (4.2 * ncols, 3.4 * nrows), **kw)
-    plt.close(fig)
-    return fig, axes
+def _figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None, squeeze: bool = True, **kw):
+    """``new_figure`` with ``plt.subplots``' return convention (one Axes alone, a row or column as a 1-D array,
+    else the 2-D array), sized in inches."""
+    width, height = size or (4.2 * ncols, 3.4 * nrows)
+    fig, axes = new_figure(width, height, ncols, nrows, squeeze=False, **kw)
+    if not squeeze:
+        return fig, axes
+    return fig, axes[0, 0] if axes.size == 1 else axes.reshape(-1) if 1 in axes.shape else axes
 
 
 # ------------------------------------------------------------------------------ data and boundaries
@@ -457,11 +410,6 @@ def plot_clipping(eps: float = 1e-7):
 
 
 # ------------------------------------------------------------------------------ computation graph
-def _num(v: float) -> str:
-    text = f"{float(v):g}"
-    return "0" if text == "-0" else text.replace("-", "−")
-
-
 def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
     """The graph of one ReLU neuron, ``relu(sum_i x_i w_i + b)``: each arrow carries its forward value (black)
     and, if ``gradients``, its backward gradient ∂out/∂· (red), computed here by the chain rule.
@@ -513,9 +461,9 @@ def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
         """Arrow a -> b_ with its forward value at fraction at[0] and its gradient at at[1] of the same arrow."""
         ax.annotate("", b_, a, gid=f"edge:{key}",
                     arrowprops={"arrowstyle": "->", "color": "0.4", "shrinkA": 16, "shrinkB": 16, "lw": 1.2})
-        on_edge(a, b_, at[0], _num(value), "black", f"value:{key}")
+        on_edge(a, b_, at[0], number(value), "black", f"value:{key}")
         if gradients:
-            on_edge(a, b_, at[1], _num(grad), red, f"grad:{key}")
+            on_edge(a, b_, at[1], number(grad), red, f"grad:{key}")
 
     for i in range(n):
         top, bottom = (0, ys[i] + spread), (0, ys[i] - spread)
@@ -590,6 +538,3 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
         fig.suptitle(title)
     fig.tight_layout()
     return fig
-
-
-use_course_style()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from utils.plots import CLASS_COLORS, CLASS_MARKERS, _figure
+from utils.surfaces import along_and_across, descent_path, surface
 
 
 def descent_summary(learning_rate: float, momentum: float, steps: int = 60) -> dict:
@@ -20,13 +21,9 @@ def descent_summary(learning_rate: float, momentum: float, steps: int = 60) -> d
     Returns ``{"loss": final loss, "zigzags": how often the path crossed the valley floor (steep direction),
     "overshoots": how often it ran past the minimum along the valley (shallow direction), "steps": steps run}``.
     """
-    from utils.widgets import _surface, descent_path
-
     path = descent_path(learning_rate, momentum, steps)
-    c, s = np.cos(np.pi / 6), np.sin(np.pi / 6)  # the valley is rotated by 30°
-    along = c * path[:, 0] + s * path[:, 1]
-    across = -s * path[:, 0] + c * path[:, 1]
-    final = float(_surface(path[-1])) if np.all(np.isfinite(path[-1])) else float("inf")
+    along, across = along_and_across(path)  # the valley is rotated by 30°
+    final = float(surface(path[-1])) if np.all(np.isfinite(path[-1])) else float("inf")
     return {"loss": final, "zigzags": int(np.sum(np.diff(np.sign(across)) != 0)),
             "overshoots": int(np.sum(np.diff(np.sign(along)) != 0)), "steps": len(path) - 1}
 

@@ -29,12 +29,6 @@ def require_ndim(arr: np.ndarray, ndims: tuple[int, ...], name: str, layout: str
         raise ValueError(f"{name}: expected shape {layout}, got shape {arr.shape}")
 
 
-def require_same_shape(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
-    """Raise ``ValueError`` unless two arrays have the same shape."""
-    if a.shape != b.shape:
-        raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
-
-
 def as_batch(x, name: str, n_features: int | None = None) -> np.ndarray:
     """Return ``x`` as a float64 batch of shape ``(n_samples, n_features)``.
 

@@ -1,0 +1,110 @@
+"""One look for every course picture: the palette, the matplotlib style, the one figure factory, the one number format.
+
+Static figures (``utils.plots``, ``utils.diagrams``, ``utils.autograd_plots``, ``utils.training_plots``) and the
+widgets (``utils.widgets``) all make their figures with ``new_figure``, which applies the course style the first
+time it is called (``use_course_style``: an explicit call, never a side effect of importing a module) and returns
+a figure outside pyplot, so nothing accumulates in pyplot's memory over a long session and a notebook shows the
+returned figure exactly once. Numbers inside pictures are written by ``number`` (a true minus sign, no ``-0``).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+from cycler import cycler
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+                "#999999", "#882255"]
+"""One colour per class, shared by every scatter, boundary and confusion plot in the course: the Okabe–Ito
+palette (blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black), safe for the common
+kinds of colour blindness, then grey and wine for classes 8 and 9."""
+
+CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
+"""One marker shape per class, so classes differ by shape as well as colour (and in greyscale print)."""
+
+POINT_EDGE = "0.15"
+"""Edge colour of data points: keeps them distinct from a decision-boundary background of their own colour."""
+
+CSS_DPI = 100
+"""Screen size of a figure: one inch of figure is 100 CSS pixels."""
+PIXEL_RATIO = 2
+"""Every picture carries this many pixels per CSS pixel (crisp at device pixel ratio 2)."""
+
+COURSE_STYLE = {
+    "figure.dpi": CSS_DPI,        # 1 inch = 100 CSS pixels on screen; retina PNGs carry 200 pixels per inch
+    "savefig.dpi": CSS_DPI * PIXEL_RATIO,
+    "figure.facecolor": "white",  # never transparent: a dark JupyterLab theme must not show through
+    "savefig.facecolor": "white",
+    "savefig.transparent": False,
+    "axes.facecolor": "white",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.framealpha": 0.9,
+    "figure.titlesize": 12,
+    "axes.prop_cycle": cycler(color=CLASS_COLORS[:6] + ["#000000"]),
+}
+"""The rcParams every course figure is drawn with (applied by ``use_course_style``)."""
+
+_styled = False
+
+
+def use_course_style() -> None:
+    """Apply ``COURSE_STYLE`` to matplotlib and, in Jupyter, show inline figures at 2× pixels (retina).
+
+    ``new_figure`` calls it once, before the first course figure is made; calling it again re-applies the style."""
+    global _styled
+    matplotlib.rcParams.update(COURSE_STYLE)
+    enable_retina_figures()
+    _styled = True
+
+
+def enable_retina_figures() -> bool:
+    """Inside an IPython kernel using the inline backend, show figures as PNGs with twice the pixels of their
+    displayed size (``set_matplotlib_formats("retina")``). Returns True when it did. Outside Jupyter: nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    backend = str(matplotlib.get_backend(auto_select=False) or "")
+    if "inline" not in backend:
+        return False
+    # importing the backend module first registers its own (1x png) formatter, which we then replace
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("retina")
+    return True
+
+
+def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, *, squeeze: bool = True,
+               **subplot_kw):
+    """A course-styled Figure of ``width`` × ``height`` inches with ``nrows`` × ``ncols`` axes, outside pyplot.
+
+    Returns ``(fig, axes)``: ``axes`` is a flat list (``fig, (ax,) = new_figure(5, 3)``,
+    ``fig, (left, right) = new_figure(8, 3, ncols=2)``), or with ``squeeze=False`` the 2-D array
+    ``(nrows, ncols)`` of ``Figure.subplots``. ``ncols=0`` makes no axes (the caller adds its own).
+    ``subplot_kw`` goes to ``Figure.subplots`` (``sharex=True``, ...).
+    """
+    if not _styled:
+        use_course_style()
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    if ncols == 0:
+        return fig, []
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return fig, (axes if not squeeze else list(axes.flat))
+
+
+def number(value: float, digits: int = 4) -> str:
+    """A number as a learner writes it inside a picture: ``digits`` significant digits, a true minus sign (−),
+    never ``-0``: 6, −0.5, 0.9951, 1.2e−05."""
+    text = f"{float(value):.{digits}g}"
+    return "0" if text in ("-0", "0") else text.replace("-", "−")
+

@@ -1,0 +1,164 @@
+"""Lesson 07: a TensorFlow-Playground-style panel — pick data and a network, then play, pause, step, reset."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from types import SimpleNamespace
+
+import ipywidgets as widgets
+import numpy as np
+
+from utils import data
+from utils.model import History, fit
+from utils.optimizers import SGD, Adam
+from utils.plots import plain_log_ticks
+from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure, slider
+from utils.widgets.training import _BoundaryView, _classifier
+
+
+class Playground(Explorer):
+    """TensorFlow-Playground-style panel: pick data and network, then play / pause / step / reset.
+
+    ``step()`` trains ``epochs_per_step`` epochs and redraws the boundary and the loss curve; ``play``
+    repeats steps in the background (an asyncio task, so the kernel stays free for the pause button)
+    until paused or ``max_epochs`` is reached. Attributes: ``model``, ``history``, ``X``, ``y``.
+    """
+
+    def __init__(self, dataset="spiral", noise=0.2, hidden=16, activation="relu", optimizer="Adam",
+                 learning_rate=0.02, batch_size=32, epochs_per_step=10, max_epochs=1500, seed=0):
+        self.epochs_per_step, self.max_epochs, self.seed = epochs_per_step, max_epochs, seed
+        self._task = None
+        self.playing = False
+        fig, (self.ax, self.ax_loss) = new_figure(7.8, 3.6, ncols=2)
+        self.rng = np.random.default_rng(seed)
+        controls = {
+            "dataset": dropdown("data", sorted(data.TOY_DATASETS), dataset),
+            "noise": slider("noise", noise, 0.0, 0.5, step=0.05),
+            "hidden": choice_slider("hidden units", [2, 4, 8, 16, 32, 64], hidden),
+            "activation": dropdown("activation", ["relu", "tanh", "sigmoid", "leaky_relu"], activation),
+            "optimizer": dropdown("optimizer", ["SGD", "momentum", "Adam"], optimizer),
+            "learning_rate": log_slider("learning rate", learning_rate, -3, 0.5),
+            "batch_size": choice_slider("batch size", [8, 16, 32, 64, 128, 1024], batch_size),
+        }
+        self.buttons = {name: widgets.Button(description=name, icon=icon, layout=widgets.Layout(width="90px"))
+                        for name, icon in [("play", "play"), ("pause", "pause"), ("step", "step-forward"),
+                                           ("reset", "refresh")]}
+        self.buttons["play"].on_click(lambda _b: self.play())
+        self.buttons["pause"].on_click(lambda _b: self.pause())
+        self.buttons["step"].on_click(lambda _b: self.step())
+        self.buttons["reset"].on_click(lambda _b: self.reset())
+        self.ax_loss.set(xlabel="epoch", ylabel="loss", yscale="log", ylim=(0.01, 3), xlim=(0, 100),
+                         title="training loss")
+        plain_log_ticks(self.ax_loss.yaxis)
+        self.ax_loss.grid(alpha=0.3)
+        (self.loss_line,) = self.ax_loss.plot([], [], color="C0", lw=1.8)
+        self.ax.set_title("decision regions and data")
+        self._new_problem(controls)
+        super().__init__(fig, controls, self._update_from_controls, buttons=list(self.buttons.values()),
+                         animated=[self.view.image, self.loss_line], foreground=list(self.view.scatter))
+
+    # -- building
+    def _new_problem(self, controls) -> None:
+        v = SimpleNamespace(**{k: c.value for k, c in controls.items()})
+        self.X, self.y, self.model = _classifier(v.dataset, 240, v.noise, int(v.hidden), v.activation, self.seed)
+        self.history = History()
+        self.optimizer = self._make_optimizer(v)
+        self.rng = np.random.default_rng(self.seed)
+        for artist in list(self.ax.images) + list(self.ax.collections):
+            artist.remove()
+        if getattr(self, "view", None) is not None:
+            self.view.image.remove()
+        self.view = _BoundaryView(self.ax, self.X, self.y, resolution=50, size=16)
+        self.view.image.set_animated(True)
+        self.loss_line.set_data([], [])
+        if tuple(self.ax_loss.get_xlim()) != (0, 100):
+            self.ax_loss.set_xlim(0, 100)
+            self.invalidate()
+        self._shown = (v.dataset, v.noise, v.hidden, v.activation)
+        # the boundary and the points are animated / foreground layers: swapping them needs no full redraw
+        self.animated = [self.view.image, self.loss_line]
+        self.foreground = list(self.view.scatter)  # the data above the boundary
+
+    @staticmethod
+    def _make_optimizer(v):
+        if v.optimizer == "Adam":
+            return Adam(v.learning_rate)
+        return SGD(v.learning_rate, momentum=0.9 if v.optimizer == "momentum" else 0.0)
+
+    def _update_from_controls(self, v) -> str:
+        if (v.dataset, v.noise, v.hidden, v.activation) != self._shown:
+            self._new_problem(self.controls)  # a different problem: start over
+        else:
+            self.optimizer = self._make_optimizer(v)  # a new optimizer continues from the current weights
+        return self._draw()
+
+    def _draw(self) -> str:
+        self.view.update(self.model)
+        losses = self.history.loss
+        self.loss_line.set_data(np.arange(1, len(losses) + 1), losses)
+        right = 100 * int(np.ceil(max(len(losses), 1) / 100))
+        if self.ax_loss.get_xlim()[1] != right:
+            self.ax_loss.set_xlim(0, right)
+            self.invalidate()
+        epoch = len(losses)
+        if self.history.diverged:
+            return f"epoch {epoch}: <b>{self.history.summary()}</b>"
+        if not losses:
+            return "epoch 0: press step or play"
+        return f"epoch {epoch}: loss {losses[-1]:.4f}, training accuracy <b>{self.history.accuracy[-1]:.3f}</b>"
+
+    # -- actions
+    def step(self) -> None:
+        """Train ``epochs_per_step`` more epochs and redraw."""
+        if self.history.diverged:
+            return
+        start = time.perf_counter()
+        v = self.values()
+        fit(self.model, self.X, self.y, self.optimizer, epochs=self.epochs_per_step, batch_size=int(v.batch_size),
+            rng=self.rng, history=self.history)
+        text = self._draw()
+        self.render()
+        self.readout.value = text
+        self.timings_ms.append((time.perf_counter() - start) * 1e3)
+
+    def reset(self) -> None:
+        """Fresh weights, empty history, same settings."""
+        self.pause()
+        self._new_problem(self.controls)
+        self.refresh()
+
+    def pause(self) -> None:
+        self.playing = False
+
+    def play(self, frames: int | None = None) -> None:
+        """Step until paused or ``max_epochs``. Inside a running event loop (a Jupyter kernel) this is a
+        background task; without one (scripts, tests) it runs ``frames`` steps (default 3) right away."""
+        self.playing = True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            for _ in range(3 if frames is None else frames):
+                if not self._can_continue():
+                    break
+                self.step()
+            self.playing = False
+            return
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._play_loop())
+
+    def _can_continue(self) -> bool:
+        return self.playing and not self.history.diverged and len(self.history.loss) < self.max_epochs
+
+    async def _play_loop(self) -> None:
+        while self._can_continue():
+            self.step()
+            await asyncio.sleep(0.02)  # hand the kernel back so a pause click is processed
+        self.playing = False
+
+
+def playground(**settings) -> Playground:
+    """A TF-Playground-style panel (see ``Playground`` for the settings)."""
+    return Playground(**settings)
