@@ -2,6 +2,7 @@
 newer course version goes beside it."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -121,3 +122,24 @@ def test_command_line_reports_and_the_course_notebooks_find_utils_from_work(cour
 def test_work_is_ignored_by_git():
     gitignore = (work_module.ROOT / ".gitignore").read_text().split()
     assert "work/" in gitignore
+
+
+def test_a_pulled_course_on_pythonpath_is_the_one_a_lesson_imports(tmp_path):
+    """The hub recipe (docs/hub.md): nbgitpuller's copy of the course on PYTHONPATH wins over any installed one."""
+    import shutil
+    import site
+
+    pulled = tmp_path / "nn-course"
+    shutil.copytree(work_module.ROOT / "utils", pulled / "utils", ignore=shutil.ignore_patterns("__pycache__"))
+    (pulled / "notebooks").mkdir()
+    env = {"PYTHONPATH": str(pulled), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
+    code = "import utils, pathlib; from utils.layers import Dense; print(pathlib.Path(utils.__file__).parent)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=pulled / "notebooks")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(pulled / "utils")
+    # and with no install at all (no site-packages .pth, as in an image built without the course): still found
+    env["PYTHONPATH"] = os.pathsep.join([str(pulled), *site.getsitepackages()])
+    bare = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env,
+                          cwd=pulled / "notebooks")
+    assert bare.returncode == 0, bare.stderr
+    assert bare.stdout.strip() == str(pulled / "utils")

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgb
 
+from utils.activations import ReLU
+from utils.layers import Dense
 from utils.style import (  # noqa: F401  (re-exported: lessons and widgets import the palette from here)
     CLASS_COLORS,
     CLASS_MARKERS,
@@ -426,12 +428,16 @@ def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
     x, w = np.atleast_1d(np.asarray(x, dtype=float)), np.atleast_1d(np.asarray(w, dtype=float))
     if x.shape != w.shape or x.ndim != 1:
         raise ValueError(f"draw_computation_graph: x and w must be 1-D of the same length, got {x.shape} and {w.shape}")
-    products = x * w
-    z = products.sum() + b
-    out = max(z, 0.0)
-    dz = dout * (1.0 if z > 0 else 0.0)
+    # the numbers come from the course's own layers (a Dense with one neuron, then ReLU), not from maths redone here
+    neuron, relu = Dense(len(x), 1), ReLU()
+    neuron.weights, neuron.biases = w.reshape(-1, 1).copy(), np.array([[float(b)]])
+    z = float(neuron.forward(x[None, :])[0, 0])
+    out = float(relu.forward(np.array([[z]]))[0, 0])
+    dz = float(relu.backward(np.array([[float(dout)]]))[0, 0])
+    dx = neuron.backward(np.array([[dz]]))[0]
+    dw, db = neuron.dweights[:, 0], float(neuron.dbiases[0, 0])
+    products = x * w  # what each multiplication passes on to the sum
     dproducts = np.full_like(products, dz)  # a sum passes the gradient unchanged to each input
-    dx, dw, db = dproducts * w, dproducts * x, dz
 
     n = len(x)
     height = 1.6 + 1.25 * n

@@ -34,7 +34,10 @@ c.Spawner.args = ["--ServerApp.ip=127.0.0.1"] + (["--allow-root"] if os.getuid()
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
-c.Spawner.environment = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin"}
+# the course as nbgitpuller pulls it into each home is found through PYTHONPATH, as docs/hub.md tells a hub to do
+# (the image's own editable install points at a copy a home volume hides)
+c.Spawner.environment = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
+                         "PYTHONPATH": lambda spawner: str(run / "home" / spawner.user.name / "nn-from-scratch")}
 
 # the benchmark's own API token (a service with the admin role): creates learner tokens, stops servers
 c.JupyterHub.services = [{"name": "bench", "api_token": os.environ["BENCH_HUB_TOKEN"]}]
