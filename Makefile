@@ -51,7 +51,7 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
 	  --durations=5 tests solutions notebooks
 
-# Stored outputs must not depend on the BLAS kernel or thread count (DESIGN §4): re-run solutions/ strict under
+# Stored outputs must not depend on the BLAS kernel or thread count (docs/design.md §4): re-run solutions/ strict under
 # several OpenBLAS kernels with one thread. NB=solutions/07_training.ipynb checks one lesson.
 KERNELS ?= Haswell SkylakeX Prescott Sandybridge
 NB      ?= solutions

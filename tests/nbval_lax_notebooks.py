@@ -1,4 +1,4 @@
-"""pytest plugin: in one nbval run, check ``solutions/`` strictly and ``notebooks/`` lax (DESIGN §4).
+"""pytest plugin: in one nbval run, check ``solutions/`` strictly and ``notebooks/`` lax (docs/design.md §4).
 
     pytest --nbval -p tests.nbval_lax_notebooks tests solutions notebooks
 

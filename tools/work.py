@@ -2,7 +2,7 @@
 
     python -m tools.work                 # what `make work` runs (and `make lab` before it opens JupyterLab)
 
-Rules (DESIGN §7):
+Rules (docs/design.md §7):
 
 - A lesson of ``notebooks/`` that ``work/`` does not have yet is copied there.
 - A file that already exists in ``work/`` is **never** overwritten or deleted.
