@@ -21,6 +21,7 @@ import numpy as np
 from utils.activations import ACTIVATIONS, softmax
 from utils.layers import Dense
 from utils.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy, accuracy
+from utils.regularization import inference_mode
 
 
 class Sequential:
@@ -52,13 +53,16 @@ class Sequential:
         return grad
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``(n_samples, n_classes)`` (softmax of the outputs when the loss takes logits)."""
-        out = self.forward(X)
+        """Class probabilities ``(n_samples, n_classes)`` (softmax of the outputs when the loss takes logits);
+        dropout layers are off (inference)."""
+        with inference_mode(self.layers):
+            out = self.forward(X)
         return softmax(out) if isinstance(self.loss, SoftmaxCrossEntropy) else out
 
     def predict(self, X) -> np.ndarray:
-        """Predicted class per sample ``(n_samples,)``."""
-        return np.argmax(self.forward(X), axis=1)
+        """Predicted class per sample ``(n_samples,)``; dropout layers are off (inference)."""
+        with inference_mode(self.layers):
+            return np.argmax(self.forward(X), axis=1)
 
     def n_parameters(self) -> int:
         """How many trainable numbers the model has."""
@@ -131,13 +135,15 @@ def minibatches(X, y, batch_size: int | None, rng: np.random.Generator | None = 
 class History:
     """What ``fit`` recorded, one entry per epoch: ``loss``, ``accuracy`` (training) and, when
     validation data was given, ``val_loss``, ``val_accuracy``. ``diverged_epoch`` is set when the loss
-    became nan or inf (the learning rate is too high)."""
+    became nan or inf (the learning rate is too high); ``best_epoch`` (from 0) when early stopping chose the
+    epoch whose weights the model kept."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
     diverged_epoch: int | None = None
+    best_epoch: int | None = None
 
     @property
     def diverged(self) -> bool:
@@ -158,7 +164,8 @@ class History:
 
 
 def _evaluate(model: Sequential, X, y) -> tuple[float, float]:
-    out = model.forward(X)
+    with inference_mode(model.layers):  # dropout off: validation measures the network that would be used
+        out = model.forward(X)
     return model.loss.forward(out, y), accuracy(out, y)
 
 
@@ -173,6 +180,7 @@ def fit(
     validation: tuple | None = None,
     progress: bool | str = False,
     history: History | None = None,
+    early_stopping=None,
 ) -> History:
     """Train ``model`` in place and return its ``History``.
 
@@ -185,10 +193,15 @@ def fit(
             plain text so a saved notebook shows it too; a string names the run (``progress="lr 0.005"``), so
             several bars in one cell can be told apart.
         history: continue recording into an existing History (used by the playground's step button).
+        early_stopping: a ``utils.regularization.EarlyStopping`` (needs ``validation``): training stops after its
+            ``patience`` epochs without a lower validation loss, and the model keeps the weights of the best epoch
+            (``history.best_epoch``), also when the run ends first.
     Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf.
     """
     history = History() if history is None else history
     rng = np.random.default_rng(0) if rng is None else rng
+    if early_stopping is not None and validation is None:
+        raise ValueError("fit: early_stopping needs validation=(X_val, y_val) to watch")
     classify = isinstance(model.loss, (SoftmaxCrossEntropy, CategoricalCrossEntropy))
     epoch_iter = range(int(epochs))
     if progress:
@@ -200,7 +213,9 @@ def fit(
         epoch_iter = tqdm(epoch_iter, desc=desc, unit="epoch", leave=True, file=sys.stdout, ncols=90,
                           mininterval=0.2)
     start = len(history.loss)
-    full_batch = batch_size is None or batch_size >= X.shape[0]
+    # with one full batch and no dropout, the epoch's numbers are those of the training pass itself
+    full_batch = (batch_size is None or batch_size >= X.shape[0]) and not any(
+        hasattr(layer, "training") for layer in model.layers)
     for epoch in epoch_iter:
         with np.errstate(over="ignore", invalid="ignore"):
             for X_batch, y_batch in minibatches(X, y, batch_size, rng):
@@ -211,11 +226,11 @@ def fit(
                     return history
                 model.backward(y_pred, y_batch)
                 optimizer.step(model.layers)
-            # with one full batch, the epoch's numbers are those of the pass we just made
             if full_batch:
                 loss_value, acc = batch_loss, accuracy(y_pred, y) if classify else float("nan")
             else:
-                out = model.forward(X)
+                with inference_mode(model.layers):
+                    out = model.forward(X)
                 loss_value = model.loss.forward(out, y)
                 acc = accuracy(out, y) if classify else float("nan")
         history.loss.append(loss_value)
@@ -224,6 +239,11 @@ def fit(
             val_loss, val_acc = _evaluate(model, *validation)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_acc)
+            if early_stopping is not None and early_stopping.update(val_loss, model.layers):
+                break
+    if early_stopping is not None and early_stopping.best_epoch >= 0:
+        early_stopping.restore(model.layers)
+        history.best_epoch = early_stopping.best_epoch
     return history
 
 

@@ -4,7 +4,10 @@ from the gradients its last ``backward`` stored.
 From plain to adaptive (lesson 07): ``SGD`` (optionally with momentum), ``AdaGrad`` (divides by the root of the
 *sum* of all squared gradients so far), ``RMSProp`` (a decaying *average* of squared gradients instead), and
 ``Adam`` (RMSProp's denominator plus momentum's numerator, both bias-corrected). Every optimizer takes
-``decay``: the learning rate of step t is ``learning_rate / (1 + decay * t)``.
+``decay``: the learning rate of step t is ``learning_rate / (1 + decay * t)``, and ``weight_decay`` (lesson 10): L2
+regularisation, the loss gains ``weight_decay * Σ weights²`` over every layer, so each layer's weight gradient gains
+``2 * weight_decay * weights`` before the update (biases are not decayed). In Adam this is the classic, coupled L2
+(PyTorch's ``Adam(weight_decay=...)``), not AdamW's decoupled decay.
 
 The one-array update rules, as the lesson's exercises write them: ``sgd_momentum_step`` and ``adam_step``.
 """
@@ -18,6 +21,20 @@ import numpy as np
 
 def _trainable(layers: Iterable) -> list:
     return [layer for layer in layers if hasattr(layer, "parameters")]
+
+
+def _gradients(layer, weight_decay: float) -> dict[str, np.ndarray]:
+    """The layer's stored gradients; with ``weight_decay`` λ > 0 the weights' gradient gains the L2 term 2λW."""
+    grads = layer.gradients()
+    if weight_decay and "weights" in grads:
+        grads = {**grads, "weights": grads["weights"] + 2.0 * weight_decay * layer.parameters()["weights"]}
+    return grads
+
+
+def _check_weight_decay(who: str, weight_decay: float) -> float:
+    if weight_decay < 0:
+        raise ValueError(f"{who}: weight_decay must be >= 0, got {weight_decay}")
+    return float(weight_decay)
 
 
 def sgd_momentum_step(param, grad, velocity, learning_rate: float, momentum: float):
@@ -62,6 +79,7 @@ class _Decaying:
     learning_rate: float
     decay: float = 0.0
     iterations: int = 0
+    weight_decay: float = 0.0
 
     @property
     def current_learning_rate(self) -> float:
@@ -77,8 +95,10 @@ class SGD(_Decaying):
     consistent direction build up speed and zig-zags cancel.
     """
 
-    def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0, decay: float = 0.0):
+    def __init__(self, learning_rate: float = 0.1, momentum: float = 0.0, decay: float = 0.0,
+                 weight_decay: float = 0.0):
         _check_rate("SGD", learning_rate, decay)
+        self.weight_decay = _check_weight_decay("SGD", weight_decay)
         if not 0 <= momentum < 1:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
         self.learning_rate = float(learning_rate)
@@ -95,7 +115,7 @@ class SGD(_Decaying):
         lr = self.current_learning_rate
         self.iterations += 1
         for layer in _trainable(layers):
-            grads = layer.gradients()
+            grads = _gradients(layer, self.weight_decay)
             if self.momentum == 0:
                 for name, param in layer.parameters().items():
                     param -= lr * grads[name]
@@ -115,8 +135,10 @@ class AdaGrad(_Decaying):
     ``cache += grad**2; param -= learning_rate * grad / (sqrt(cache) + epsilon)``. Rarely-updated parameters
     keep big steps; but the sum only grows, so every step size shrinks for ever."""
 
-    def __init__(self, learning_rate: float = 0.1, epsilon: float = 1e-7, decay: float = 0.0):
+    def __init__(self, learning_rate: float = 0.1, epsilon: float = 1e-7, decay: float = 0.0,
+                 weight_decay: float = 0.0):
         _check_rate("AdaGrad", learning_rate, decay)
+        self.weight_decay = _check_weight_decay("AdaGrad", weight_decay)
         self.learning_rate, self.epsilon = float(learning_rate), epsilon
         self.decay, self.iterations = float(decay), 0
         self.cache: dict[int, dict[str, np.ndarray]] = {}
@@ -129,7 +151,7 @@ class AdaGrad(_Decaying):
         lr = self.current_learning_rate
         self.iterations += 1
         for layer in _trainable(layers):
-            grads = layer.gradients()
+            grads = _gradients(layer, self.weight_decay)
             cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
             for name, param in layer.parameters().items():
                 g = grads[name]
@@ -142,8 +164,10 @@ class RMSProp(_Decaying):
     ``cache = rho * cache + (1 - rho) * grad**2``, so old gradients are forgotten and the step size does not
     shrink for ever: ``param -= learning_rate * grad / (sqrt(cache) + epsilon)``."""
 
-    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7, decay: float = 0.0):
+    def __init__(self, learning_rate: float = 0.001, rho: float = 0.9, epsilon: float = 1e-7, decay: float = 0.0,
+                 weight_decay: float = 0.0):
         _check_rate("RMSProp", learning_rate, decay)
+        self.weight_decay = _check_weight_decay("RMSProp", weight_decay)
         if not 0 <= rho < 1:
             raise ValueError(f"RMSProp: rho must be in [0, 1), got {rho}")
         self.learning_rate, self.rho, self.epsilon = float(learning_rate), float(rho), epsilon
@@ -158,7 +182,7 @@ class RMSProp(_Decaying):
         lr = self.current_learning_rate
         self.iterations += 1
         for layer in _trainable(layers):
-            grads = layer.gradients()
+            grads = _gradients(layer, self.weight_decay)
             cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
             for name, param in layer.parameters().items():
                 g = grads[name]
@@ -173,8 +197,9 @@ class Adam(_Decaying):
     squared gradients (beta2), both bias-corrected for the first steps."""
 
     def __init__(self, learning_rate: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-7,
-                 decay: float = 0.0):
+                 decay: float = 0.0, weight_decay: float = 0.0):
         _check_rate("Adam", learning_rate, decay)
+        self.weight_decay = _check_weight_decay("Adam", weight_decay)
         self.learning_rate, self.beta1, self.beta2, self.epsilon = float(learning_rate), beta1, beta2, epsilon
         self.decay, self.iterations = float(decay), 0
         self.t = 0
@@ -191,7 +216,7 @@ class Adam(_Decaying):
         correction1 = 1 - self.beta1**self.t
         correction2 = 1 - self.beta2**self.t
         for layer in _trainable(layers):
-            grads = layer.gradients()
+            grads = _gradients(layer, self.weight_decay)
             state = self.state.setdefault(
                 id(layer), {n: (np.zeros_like(p), np.zeros_like(p)) for n, p in layer.parameters().items()}
             )

@@ -26,6 +26,14 @@ from utils.checks.backprop import (
 )
 from utils.checks.capstone import check_confusion_matrix, check_fixed_train_step, check_standardize
 from utils.checks.core import Case, Checker, CheckResult, Mistake, run_quietly
+from utils.checks.generalization import (
+    check_dropout_backward,
+    check_dropout_forward,
+    check_early_stopping_epoch,
+    check_he_init,
+    check_l2_backward,
+    check_l2_penalty,
+)
 from utils.checks.gradients import check_numerical_derivative, check_numerical_gradient
 from utils.checks.losses import (
     check_accuracy,
@@ -48,4 +56,6 @@ __all__ = [
     "check_sgd_momentum_step", "check_training_step", "check_adam_step",
     "check_standardize", "check_confusion_matrix", "check_fixed_train_step",
     "check_mul_backward", "check_tanh_backward", "check_topological_order", "check_backward", "check_sgd_step",
+    "check_he_init", "check_l2_penalty", "check_l2_backward", "check_dropout_forward", "check_dropout_backward",
+    "check_early_stopping_epoch",
 ]
