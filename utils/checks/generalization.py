@@ -38,6 +38,8 @@ def _normal_with_std(std: float, shape: tuple):
     mean 0 and this std: the mean within 0.03 std, the std within 3 %, and 68.3 % ± 1.5 % of the values within ±1
     std (a uniform with the same std has 57.7 %). Each bound is over 4 standard errors at 20,000 draws or more."""
     def valid(got) -> bool:
+        if not isinstance(got, np.ndarray) or not np.issubdtype(got.dtype, np.floating):
+            return False
         w = _a(got)
         if w.shape != shape or not np.all(np.isfinite(w)):
             return False
@@ -101,13 +103,13 @@ check_he_init = _MeasuringChecker(
     name="he_init",
     reference=layer_ref.he_init,
     kind=ARRAY,
-    verified="shape (n_inputs, n_neurons); mean 0, std √(2 / n_inputs) and a normal's shape on 20,000+ draws for "
+    verified="shape (n_inputs, n_neurons); mean 0, std √(2 / n_inputs) and a normal's shape on 20,000 or more draws for "
              "three fan-ins; drawn from the rng given (same seed → same weights, other seed → other weights)",
     section=_FAN_IN,
     about="He initialisation draws every weight from a normal distribution with mean 0 and standard deviation "
           "√(2 / n_inputs), using the random generator it is given.",
     cases=[
-        _he_case(500, 400, 101, "200,000 draws"),
+        _he_case(250, 200, 101, "50,000 draws"),
         _he_case(8, 5000, 202, "a fan-in of 8, 40,000 draws"),
         _he_case(1, 20000, 303, "one input, 20,000 draws"),
         Case("two calls he_init(3, 4, rng), each with a fresh np.random.default_rng(404): how many of the 12 weights "
@@ -271,6 +273,8 @@ check_l2_backward = Checker(
                 lambda weights, lam: lam * np.sign(_a(weights))),
         Mistake("the gradient is 2 × lam × weights, one value per weight: multiply by the weights",
                 lambda weights, lam: np.full(np.shape(weights), 2.0 * lam)),
+        Mistake("np.sum adds the weights up into one number: the gradient has one value per weight, "
+                "2 * lam * weights", lambda weights, lam: 2.0 * lam * np.sum(_a(weights))),
         Mistake("that is an update step, weights − 2 × lam × weights: return only the gradient, 2 × lam × weights",
                 lambda weights, lam: _a(weights) - 2 * lam * _a(weights)),
         Mistake("the sign is flipped: the gradient of lam × w² is +2 × lam × w (the optimizer subtracts it)",
@@ -501,6 +505,9 @@ check_early_stopping_epoch = Checker(
                 _es_loop(lambda loss, best, prev: loss < prev, _at_patience), rtol=0, atol=0),
         Mistake("that is the epoch training stopped at: return the best epoch, whose weights are kept",
                 _es_loop(_strict, _at_patience, returns="stop"), rtol=0, atol=0),
+        Mistake("that is the best validation loss: return its epoch (the index into val_losses)",
+                lambda val_losses, patience: float(val_losses[ref.early_stopping_epoch(val_losses, patience)]),
+                rtol=0, atol=0),
         Mistake("epochs count from 0 here (an index into val_losses): the first epoch is 0",
                 _es_loop(_strict, _at_patience, one_based=True), rtol=0, atol=0),
         Mistake("the stop epoch minus patience is the best epoch only when the run stopped early: when it ends first, "
