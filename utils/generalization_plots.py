@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from utils.activations import ReLU, Tanh
 from utils.layers import Dense
-from utils.plots import _figure
+from utils.style import new_figure
 
 #: starting scales the lesson compares: name -> std of the weights as a function of the fan-in n
 SCALES = {
@@ -67,7 +66,7 @@ def deep_stack(activation: str = "tanh", scale: str | float = "Xavier: √(1/n)"
 def plot_layer_spread(depth: int = 10, width: int = 100, n_samples: int = 500, seed: int = 0):
     """One picture of ``deep_stack`` for tanh and ReLU at every scale of ``SCALES``: the std of the activations (top)
     and of the gradients (bottom) at each layer, on a log axis. Returns the figure."""
-    fig, axes = _figure(ncols=2, nrows=2, size=(9.6, 6.4), sharex=True)
+    fig, axes = new_figure(9.6, 6.4, ncols=2, nrows=2, squeeze=False, sharex=True)
     layers = np.arange(1, depth + 1)
     for col, activation in enumerate(ACTIVATION_CLASSES):
         for name in SCALES:
@@ -86,7 +85,6 @@ def plot_layer_spread(depth: int = 10, width: int = 100, n_samples: int = 500, s
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.legend(handles, labels, title=None, loc="lower center", ncol=len(labels), fontsize=10,
                frameon=False, bbox_to_anchor=(0.5, 0.0))
-    plt.close(fig)
     return fig
 
 
@@ -95,7 +93,7 @@ def plot_seed_spread(results: dict[str, tuple[Sequence[float], Sequence[float]]]
     order for every method. Left: training accuracy; right: validation accuracy, each seed a dot, the same seed
     joined by a thin line across methods (so a gain per seed shows as a line going up), mean ± one standard
     deviation beside the dots. Returns the figure."""
-    fig, axes = _figure(ncols=2, size=(9.6, 3.6), gridspec_kw={"width_ratios": [1, 2.2]})
+    fig, axes = new_figure(9.6, 3.6, ncols=2, gridspec_kw={"width_ratios": [1, 2.2]})
     names = list(results)
     x = np.arange(len(names))
     for ax, part, label in ((axes[0], 0, "training accuracy"), (axes[1], 1, "validation accuracy")):
@@ -117,7 +115,6 @@ def plot_seed_spread(results: dict[str, tuple[Sequence[float], Sequence[float]]]
     if title:
         fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    plt.close(fig)
     return fig
 
 
@@ -127,8 +124,8 @@ def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 60
     blue (−1) to red (+1). Identical tiles in a row are neurons that learned the same thing. Returns the figure."""
     from utils.plots import grid_over
 
-    fig, axes = _figure(ncols=n_units, nrows=len(models), size=(1.15 * n_units + 0.9, 1.25 * len(models) + 0.5))
-    axes = np.atleast_2d(axes)
+    fig, axes = new_figure(1.15 * n_units + 0.9, 1.25 * len(models) + 0.5, ncols=n_units, nrows=len(models),
+                           squeeze=False)
     xx, yy, points = grid_over(X, resolution=resolution)
     for row, (name, model) in enumerate(models.items()):
         hidden = model.layers[1].forward(model.layers[0].forward(points))
@@ -143,7 +140,6 @@ def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 60
                 ax.set_title(f"neuron {unit + 1}", fontsize=10)
         axes[row, 0].set_ylabel(name, fontsize=10)
     fig.tight_layout(pad=0.4)
-    plt.close(fig)
     return fig
 
 

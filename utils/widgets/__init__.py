@@ -12,7 +12,7 @@ The package, by room:
 - ``engine``: ``Explorer`` (the base every widget is built on) and the control helpers;
 - ``rendering``: the fast PNG encoder, the pixel heatmap and the image widget (the engine room);
 - one module per lesson: ``hello`` (00), ``neuron`` (01–02), ``activations`` (03), ``losses`` (04),
-  ``derivatives`` (05), ``training`` and ``playground`` (07), ``capstone`` (08).
+  ``derivatives`` (05), ``training`` and ``playground`` (07), ``capstone`` (08), ``generalization`` (10).
 
 Importing it starts nothing and changes no global state: the course style is applied when the first figure is
 made (``utils.style.new_figure``), the encoder threads when the first image needs them.
@@ -24,6 +24,7 @@ from utils.widgets.activations import activation_explorer, softmax_explorer
 from utils.widgets.capstone import digit_browser
 from utils.widgets.derivatives import secant_explorer
 from utils.widgets.engine import Explorer, choice_slider, dropdown, live_explorers, log_slider, new_figure, slider
+from utils.widgets.generalization import init_explorer, l2_explorer
 from utils.widgets.hello import hello_slider
 from utils.widgets.losses import OUTLIER_COLOR, outlier_explorer, probability_loss_explorer
 from utils.widgets.neuron import neuron_explorer
@@ -45,6 +46,8 @@ FACTORIES = {
     "overfitting_explorer": overfitting_explorer,
     "playground": playground,
     "digit_browser": digit_browser,
+    "init_explorer": init_explorer,
+    "l2_explorer": l2_explorer,
 }
 """Every widget factory by name (the tests and the benchmarks walk this)."""
 
