@@ -63,14 +63,17 @@ def deep_stack(activation: str = "tanh", scale: str | float = "Xavier: √(1/n)"
             "gradient_std": np.array([g.std() for g in gradients])}
 
 
-def plot_layer_spread(depth: int = 10, width: int = 100, n_samples: int = 500, seed: int = 0):
+def plot_layer_spread(runs: dict | None = None, depth: int = 10, width: int = 100, n_samples: int = 500,
+                      seed: int = 0):
     """One picture of ``deep_stack`` for tanh and ReLU at every scale of ``SCALES``: the std of the activations (top)
-    and of the gradients (bottom) at each layer, on a log axis. Returns the figure."""
+    and of the gradients (bottom) at each layer, on a log axis. ``runs``: ``{(activation, scale name): deep_stack
+    result}`` already computed (default: computed here with the other arguments). Returns the figure."""
     fig, axes = new_figure(9.6, 6.4, ncols=2, nrows=2, squeeze=False, sharex=True)
+    depth = len(next(iter(runs.values()))["activation_std"]) if runs else depth
     layers = np.arange(1, depth + 1)
     for col, activation in enumerate(ACTIVATION_CLASSES):
         for name in SCALES:
-            run = deep_stack(activation, name, depth, width, n_samples, seed)
+            run = runs[activation, name] if runs else deep_stack(activation, name, depth, width, n_samples, seed)
             for row, key in enumerate(("activation_std", "gradient_std")):
                 values = np.maximum(run[key], 1e-30)
                 axes[row, col].semilogy(layers, values, marker="o", markersize=3.5, label=name)
@@ -118,7 +121,7 @@ def plot_seed_spread(results: dict[str, tuple[Sequence[float], Sequence[float]]]
     return fig
 
 
-def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 60):
+def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 40):
     """What each of the first ``n_units`` neurons of the first hidden layer computes over the plane, one row per
     model (``{name: Sequential}`` whose layers start Dense, activation): colour = the neuron's activation, from
     blue (−1) to red (+1). Identical tiles in a row are neurons that learned the same thing. Returns the figure."""
