@@ -1,4 +1,4 @@
-"""Every widget of lessons 00–08 in a real Chromium at device pixel ratio 2 (JupyterLab): crisp, alive, instant.
+"""Every widget of lessons 00–10 in a real Chromium at device pixel ratio 2 (JupyterLab): crisp, alive, instant.
 
 A gallery notebook (written into the throw-away course copy) builds every widget the lessons show, with the
 arguments the lessons use. For each widget the test checks, in the page:
@@ -50,6 +50,8 @@ GALLERY = {
     "playground": ("W.playground()", "07", 100),
     "overfitting_explorer": ("W.overfitting_explorer()", "07", 100),
     "digit_browser": ("W.digit_browser()", "08", 50),
+    "init_explorer": ("W.init_explorer()", "10", 100),
+    "l2_explorer": ("W.l2_explorer()", "10", 100),
 }
 
 # The floor: the same round trip (key press -> kernel -> new image in the page) for a slider whose callback only
