@@ -120,6 +120,15 @@ def _pen_twice(layers, lam):
     return 2 * lam * sum(np.sum(layer.weights * layer.weights) for layer in layers if hasattr(layer, "weights"))
 
 
+def _pen_inplace(layers, lam):
+    total = 0.0
+    for layer in layers:
+        if hasattr(layer, "weights"):
+            layer.weights **= 2
+            total += layer.weights.sum()
+    return lam * total
+
+
 def _pen_unsquared(layers, lam):
     return lam * sum(layer.weights.sum() for layer in layers if hasattr(layer, "weights"))
 
@@ -357,6 +366,7 @@ WRONG = [
     ("l2_penalty", _pen_every_layer, "has no attribute 'weights'"),
     ("l2_penalty", _pen_twice, "not 2 × lam"),
     ("l2_penalty", _pen_unsquared, "squared before"),
+    ("l2_penalty", _pen_inplace, "changed layer.weights of the network in place"),
     ("l2_backward", _l2b_no_two, "the 2 is missing"),
     ("l2_backward", _l2b_penalty, "the penalty itself"),
     ("l2_backward", _l2b_l1, "L1 gradient"),

@@ -177,8 +177,21 @@ _TWO_LAYERS = ([[[1.0, -2.0], [0.5, 3.0]], [[2.0], [-1.0]]], [[[1.0, 1.0]], [[5.
 _THREE_LAYERS = _random_layers([3, 4, 4, 2], 7)
 
 
+class LayersChanged(ValueError):
+    """The learner's l2_penalty changed the weights or biases of the layers it was given."""
+
+
 def _with_layers(fn, make_layers, lam):
-    return fn(make_layers(), lam)
+    """Call the learner's function on freshly built layers; a function that changes their weights or biases in
+    place (``layer.weights **= 2``) is rejected with that fact, since a penalty must only read the network."""
+    layers = make_layers()
+    result = fn(layers, lam)
+    for mine, fresh in zip(layers, make_layers(), strict=True):
+        for name in ("weights", "biases"):
+            if hasattr(fresh, name) and not np.array_equal(getattr(mine, name, None), getattr(fresh, name)):
+                raise LayersChanged(f"l2_penalty changed layer.{name} of the network in place — compute with a new "
+                                    f"array (np.sum(layer.{name} ** 2)), never **= or *= on the layer's own arrays")
+    return result
 
 
 def _weights(layers):
