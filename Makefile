@@ -8,7 +8,7 @@ PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install work lab test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading nbgrader test-nbgrader bench-hub
+.PHONY: help install work lab test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
 
 help:
 	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
@@ -20,7 +20,8 @@ help:
 	@echo "make screenshots    every lesson's figures and widgets at 2x pixels -> screenshots/figures/"
 	@echo "make bench          benchmarks -> benchmarks/RESULTS.md (installs requirements-bench.txt)"
 	@echo "make grade SUBMISSIONS=dir REPORT=dir   grade a class (sandboxed) -> REPORT/grades.csv, REPORT/report.html"
-	@echo "make test-grading   grade a mixed class for real in the sandbox (installs bubblewrap)"
+	@echo "make test-grading   grade a hostile class for real in the sandbox (installs bubblewrap)"
+	@echo "make bench-grading  CPU-s per notebook, wall time for 40 learners -> benchmarks/GRADING.md"
 	@echo "make nbgrader       export the course as an nbgrader course -> nbgrader-course/source/"
 	@echo "make test-nbgrader  nbgrader round trip: generate, 3 learners, autograde (own venv .venv-nbgrader)"
 	@echo "make bench-hub      10 learners run lessons 01 and 08 on a local JupyterHub -> benchmarks/hub/ (own venv .venv-hub)"
@@ -94,17 +95,27 @@ $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m benchmarks.run
 
-# Grading a class (docs/teaching.md). The sandbox is bubblewrap; without it grading still runs and the report says so.
+# Grading a class (docs/grading.md). The sandbox is bubblewrap; without a sandbox that passes its self-test grading
+# refuses (exit 2) unless GRADE_FLAGS=--no-sandbox.
 SUBMISSIONS ?= submissions
 REPORT      ?= report
-BWRAP_INSTALL = command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)
+GRADE_FLAGS ?=
+BWRAP_INSTALL = command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap) || \
+  echo "could not install bubblewrap (apt-get install bubblewrap): grading will refuse without a sandbox"
 grade: $(STAMP)
-	@$(BWRAP_INSTALL) || echo "warning: could not install bubblewrap (apt-get install bubblewrap): grading without a sandbox"
-	$(BIN)/python -m tools.grade $(SUBMISSIONS) --out $(REPORT)
+	@$(BWRAP_INSTALL)
+	$(BIN)/python -m tools.grade $(SUBMISSIONS) --out $(REPORT) $(GRADE_FLAGS)
 
+# the grader's unit tests, then a hostile class graded for real (escapes as root, forgeries, memory hogs, layouts)
 test-grading: $(STAMP)
-	$(BWRAP_INSTALL)
-	RUN_GRADING_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_grade.py
+	@$(BWRAP_INSTALL)
+	RUN_GRADING_TESTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_grade.py tests/test_grading_hostile.py \
+	  --durations=5
+
+# CPU-seconds per notebook and wall time for 40 learners x one lesson -> benchmarks/GRADING.md
+bench-grading: $(STAMP)
+	@$(BWRAP_INSTALL)
+	$(BIN)/python -m benchmarks.bench_grading
 
 NBGRADER_COURSE ?= nbgrader-course
 nbgrader: $(STAMP)
