@@ -30,11 +30,17 @@ SANDBOXED = pytest.mark.skipif(os.environ.get("RUN_GRADING_TESTS") != "1" or sys
 LESSON_03 = ["step", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
 
+KEEP = {"01_neuron": ("01-01", "01-14", "01-15"),
+        "03_activations": ("03-01", "03-10", "03-11", "03-13", "03-14", "03-22", "03-23")}
+
+
 def notebook(src: Path, dst: Path, after_imports: str | None = None, replace: dict[str, str] | None = None,
-             append: str | None = None) -> Path:
+             append: str | None = None, trim: bool = True) -> Path:
     """A copy of a course notebook with a cell inserted after its first code cell, cells replaced by id, or a cell
-    appended."""
+    appended; ``trim``: only the imports, exercise and check cells (no figures or widgets: fast on a busy machine)."""
     nb = nbformat.read(src, as_version=4)
+    if trim:
+        nb.cells = [c for c in nb.cells if c.get("id") in KEEP[src.stem]]
     for cell in nb.cells:
         if replace and cell.get("id") in replace:
             cell.source = textwrap.dedent(replace[cell.id]).strip()
@@ -185,12 +191,14 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "hog/01_neuron.ipynb", """
         import os, time
         import numpy as np
-        for _ in range(3):  # three processes of 1 GiB each: per-process limits would let all of them live
+        for _ in range(3):  # three processes of 900 MiB each: a per-process limit would let every one live
             if os.fork() == 0:
-                block = np.ones(2**27)
-                time.sleep(30)
-                os._exit(0)
-        time.sleep(8)
+                try:
+                    block = np.ones(2**27 * 7 // 8)
+                    time.sleep(30)
+                finally:
+                    os._exit(0)
+        time.sleep(10)
         """)
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "killer/01_neuron.ipynb", "import os, signal\nos.kill(-1, signal.SIGKILL)")
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "freezer/01_neuron.ipynb", append="FREEZE = True",
@@ -213,7 +221,7 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     notebook(SOLUTIONS / "03_activations.ipynb", subs / "hardcoder/03_activations.ipynb", replace={"03-22": HARD_CODED})
     watched = snapshot(ROOT / "utils", ROOT / "tools", subs)
     venv_before = sorted(os.listdir(sys.prefix))
-    limits = Limits(seconds=40, memory=int(1.5 * 2**30), call_seconds=8)
+    limits = Limits(seconds=90, memory=int(1.5 * 2**30), call_seconds=8)
     grades = grade_class(subs, limits, jobs=2, sandbox=sandbox, progress=False)
     stop.set()
     from tools.grade import write_csv
@@ -222,6 +230,7 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     report.mkdir()
     write_csv(grades, report / "grades.csv")
     write_html(grades, report / "report.html")
+    print((report / "grades.csv").read_text())  # shown when an assertion below fails
 
     assert snapshot(ROOT / "utils", ROOT / "tools", subs) == watched, "the course or a submission changed"
     assert sorted(os.listdir(sys.prefix)) == venv_before and not Path("/usr/pwned.py").exists()
@@ -240,9 +249,9 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     assert row("escaper", "neuron_output")["status"] == "passed"  # contained, and its work is right
     assert row("leaker", "neuron_output")["status"] == "mistake"
     assert row("looper", "neuron_output")["status"] == "not graded"
-    assert "timed out after 40 s" in row("looper", "neuron_output")["hint"]
-    assert row("hog", "neuron_output")["status"] == "not graded" or "memory" in row("hog", "neuron_output")["hint"]
-    if cgroup_support()[0]:
+    assert "timed out after 90 s" in row("looper", "neuron_output")["hint"]
+    if cgroup_support()[0]:  # the cgroup killed a child: 2.7 GiB never existed at once, and the report says so
+        assert row("hog", "neuron_output")["status"] == "not graded"
         assert "memory limit 1.5 GiB (whole notebook) exceeded" in row("hog", "neuron_output")["hint"]
     assert row("killer", "neuron_output")["status"] == "not graded"
     assert row("freezer", "neuron_output")["status"] == "not graded"
@@ -278,7 +287,7 @@ def test_odd_layouts_lose_nothing_and_duplicates_go_newest_first(tmp_path, sandb
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / inbound, "x = 4")
     (subs / "hugo/notes.txt").write_text("notes")
     (subs / "hugo/mystery.ipynb").write_text("{}")
-    grades = grade_class(subs, Limits(seconds=60), jobs=2, sandbox=sandbox, progress=False)
+    grades = grade_class(subs, Limits(seconds=120), jobs=2, sandbox=sandbox, progress=False)
     got = {(r.learner, r.file): r.kind for r in grades.rows}
     assert got["hugo", "hugo/deep/er/01_neuron (1).ipynb"] == "not attempted"  # the newer copy is graded
     assert got["hugo", "hugo/01_neuron.ipynb"] == "duplicate"
@@ -354,6 +363,7 @@ def test_the_self_test_catches_a_sandbox_that_leaks(monkeypatch):
     def leaky(*args, **kwargs):
         argv = real(*args, **kwargs)
         argv = [a for a in argv if a != "--unshare-all"] + []
+        argv = [a for a in argv if a not in ("--hostname", "grader")]
         i = argv.index("--")
         return argv[:i] + ["--share-net", "--ro-bind", "/etc", "/etc", "--unshare-pid"] + argv[i:]
 

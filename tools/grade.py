@@ -25,6 +25,7 @@ import argparse
 import ast
 import contextlib
 import csv
+import functools
 import json
 import os
 import re
@@ -157,12 +158,22 @@ def scan(code_cells: list[str], lesson: Lesson, course_cells: set[str]) -> list[
     return flags
 
 
-def _course_cells(lesson: Lesson) -> set[str]:
-    learner_copy = ROOT / "notebooks" / lesson.path.name
+@functools.cache
+def _course_cells_of(path: Path) -> frozenset[str]:
+    return frozenset(_course_cells_uncached(path))
+
+
+def _course_cells(lesson: Lesson) -> frozenset[str]:
+    """The code cells of the course's own copies of a lesson (learner and solution notebooks)."""
+    return _course_cells_of(lesson.path)
+
+
+def _course_cells_uncached(path: Path) -> set[str]:
+    learner_copy = ROOT / "notebooks" / path.name
     cells = set()
-    for path in (learner_copy, lesson.path):
+    for notebook in (learner_copy, path):
         with contextlib.suppress(Exception):
-            cells |= {c.source.strip() for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"}
+            cells |= {c.source.strip() for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"}
     return cells
 
 
@@ -260,16 +271,18 @@ def _where(cells_source: list[str], index: int) -> str:
 
 def stop_reason(run: Run, limits: Limits, sources: list[str]) -> str | None:
     """Why a run ended before the end of the notebook, in a teacher's words (None when it did not)."""
+    if run.out_of_memory or (run.memory_full and (run.timed_out or not run.ran)):
+        where = f" in {_where(sources, run.started[-1])}" if run.started else ""
+        return f"memory limit {limits.memory_text} (whole notebook) exceeded{where}"
     if run.timed_out:
         where = f" in {_where(sources, run.started[-1])}" if run.started else " while starting the kernel"
         return f"timed out after {limits.seconds_text}{where}"
-    if run.out_of_memory:
-        where = f" in {_where(sources, run.started[-1])}" if run.started else ""
-        return f"memory limit {limits.memory_text} (whole notebook) exceeded{where}"
     if run.output_capped:
         return f"sent more than {limits.output // 2**20} MiB back to the grader (the output cap)"
     if run.died_in is not None:
         return f"the kernel died in {_where(sources, run.died_in)}"
+    if not run.ran and run.exit_code in (-9, 137) and run.started:
+        return f"the notebook's processes were killed in {_where(sources, run.started[-1])} (by the notebook itself?)"
     if run.setup_error:
         return f"could not be graded: the grader's setup failed ({run.setup_error})"
     for index, event in sorted(run.done.items()):

@@ -38,7 +38,7 @@ import numpy as np
 
 from tools.grading.wire import Unsendable, copy_into, decode, encode
 
-SECTION = re.compile(r"See (lesson [^\n]*?)\.(?:\s|$)")
+SECTION = re.compile(r"See (lesson [^'\n]*'[^'\n]*'|lesson [^\n]*?(?=\.(?:\s|$)))")
 
 
 class Lost(BaseException):

@@ -39,7 +39,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .2rem; } h2 { font-size: 1.2rem; margin-top:
 table { border-collapse: collapse; margin: .5rem 0; width: 100%; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
-th { background: #f6f8fa; }
+th { background: #f6f8fa; overflow-wrap: normal; hyphens: none; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; width: 4.5rem; }
 .bar { display: block; height: .8rem; background: #2da44e; }
 .barbox { display: inline-block; width: 8rem; background: #eaeef2; margin-right: .4rem; vertical-align: middle; }
@@ -161,13 +161,16 @@ def render(grades: ClassGrades) -> str:
     out.append("<h2>What to re-explain tomorrow</h2>")
     if groups:
         out.append('<p class="small">Mistakes grouped by misconception (what the checker diagnosed, not each '
-                   "learner's code), most learners first.</p><table><tr><th>learners</th><th>exercise</th>"
-                   "<th>misconception · section to re-explain</th><th>one example</th><th>who</th></tr>")
+                   "learner's code), most learners first.</p><table><colgroup><col style='width:6%'>"
+                   "<col style='width:14%'><col style='width:36%'><col style='width:29%'><col style='width:15%'>"
+                   "</colgroup><tr><th>learners</th><th>exercise</th><th>misconception (the checker's hint) · "
+                   "section to re-explain</th><th>one example (what the checker printed)</th><th>who</th></tr>")
         for g in groups[:40]:
             section = f"<br><span class='small'>re-explain: {clip(g['section'], 120)}</span>" if g["section"] else ""
             out.append(f"<tr><td class='num'>{len(g['learners'])}</td><td>{clip(g['lesson'], 40)} · "
-                       f"{clip(g['exercise'], 40)}</td><td>{clip(g['topic'], 160)}{section}</td>"
-                       f"<td>{clip(g['example'], 200)}</td><td>{clip(', '.join(g['learners']), 160)}</td></tr>")
+                       f"{clip(g['exercise'], 40)}</td><td>{clip(g['example'], 200)}{section}</td>"
+                       f"<td class='small'>{clip(g['example_line'] or g['example'], 220)}</td>"
+                       f"<td>{clip(', '.join(g['learners']), 160)}</td></tr>")
         out.append("</table>")
         if len(groups) > 40:
             out.append(f"<p class='small'>… and {len(groups) - 40} rarer misconceptions (every hint is listed "

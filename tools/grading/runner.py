@@ -1,6 +1,6 @@
 """Runs one learner notebook inside the sandbox, then calls its exercise functions for the judge.
 
-    python -m tools.grading.runner NOTEBOOK MEMORY_BYTES MAX_PROCESSES EXERCISE [EXERCISE ...]
+    python -m tools.grading.runner NOTEBOOK MEMORY_BYTES MAX_PROCESSES EXERCISE [EXERCISE ...]   (0: no rlimit)
 
 1. The notebook runs top to bottom in a fresh kernel (cwd = its folder; errors do not stop the run, like "Restart
    Kernel and Run All Cells"). A listener in ``utils.checks.core.RESULT_LISTENERS`` publishes what the notebook's
@@ -13,7 +13,8 @@
 
 Standard output carries only these JSON lines (the notebook's own output never reaches it). Everything this process
 writes is *untrusted* by the grader: it runs next to learner code. Address space (``RLIMIT_AS``) and, where no cgroup
-limits the sandbox, the number of processes (``RLIMIT_NPROC``) are limited for this process and the kernel.
+limits the sandbox, the number of processes (``RLIMIT_NPROC``) are limited for this process and the kernel; where a
+memory cgroup limits the whole notebook, no per-process limit is set (0).
 """
 
 from __future__ import annotations
@@ -51,9 +52,10 @@ CALL = "__import__('tools.grading.callee', fromlist=['x']).call(globals(), {name
 
 
 def limit_resources(n_bytes: int, processes: int) -> None:
-    """Cap the address space of this process and its children; no core dumps; at most ``processes`` processes of
-    this user (0: leave it to the cgroup)."""
-    resource.setrlimit(resource.RLIMIT_AS, (n_bytes, n_bytes))
+    """Cap the address space of this process and its children (0: a cgroup limits the whole notebook instead); no
+    core dumps; at most ``processes`` processes of this user (0: leave it to the cgroup)."""
+    if n_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (n_bytes, n_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if processes > 0:
         resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
@@ -71,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         out.flush()
 
     limit_resources(memory, processes)
+    # jsonschema (under nbformat) would import rfc3987_syntax for one optional format check: compiling its grammar
+    # costs ~3 CPU-seconds per notebook, more than the rest of the runner. Nothing here validates IRIs.
+    sys.modules.setdefault("rfc3987_syntax", None)
     fonts, config = os.environ.get("NN_GRADER_FONTS"), os.environ.get("MPLCONFIGDIR")
     if fonts and config and os.path.isdir(fonts) and not os.path.exists(config):
         import shutil

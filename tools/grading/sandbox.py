@@ -85,7 +85,8 @@ class Run:
     died_in: int | None = None
     timed_out: bool = False
     call_timed_out: bool = False
-    out_of_memory: bool = False
+    out_of_memory: bool = False   # the memory cgroup killed a process
+    memory_full: bool = False     # the memory cgroup reached its limit (the kernel reclaimed, the notebook crawled)
     output_capped: bool = False
     setup_error: str | None = None
     exit_code: int | None = None
@@ -155,9 +156,16 @@ class Group:
                 for line in (self.path / name).read_text().splitlines():
                     if line.startswith(key + " "):
                         return int(line.split()[1])
-        with contextlib.suppress(OSError, ValueError):
-            return int((self.path / "memory.failcnt").read_text())
         return 0
+
+    def limit_reached(self) -> bool:
+        with contextlib.suppress(OSError, ValueError):
+            return int((self.path / "memory.failcnt").read_text()) > 0
+        with contextlib.suppress(OSError, ValueError):
+            for line in (self.path / "memory.events").read_text().splitlines():
+                if line.startswith("max "):
+                    return int(line.split()[1]) > 0
+        return False
 
     def cpu_seconds(self) -> float | None:
         """CPU time of everything that ran in the group (as the kernel counted it)."""
@@ -503,7 +511,8 @@ def run_notebook(notebook_text: str, name: str, exercises: list[str], limits: Li
         prepare_work(work, notebook_text, font_cache)
         memory_group = any(g.controller == "memory" for g in groups)
         processes = 0 if any(g.controller == "pids" for g in groups) else _nproc_cap(limits)
-        inner = [sys.executable, "-m", "tools.grading.runner", f"{INSIDE}/{name}", str(limits.memory), str(processes),
+        per_process = 0 if memory_group else limits.memory  # the cgroup holds the whole notebook: no RLIMIT_AS
+        inner = [sys.executable, "-m", "tools.grading.runner", f"{INSIDE}/{name}", str(per_process), str(processes),
                  *exercises]
         argv, env, cwd = command(sandbox, work, name, limits, inner, groups)
         log = open(work / "runner.log", "w+b")  # noqa: SIM115 — closed below, after the process is gone
@@ -520,6 +529,7 @@ def run_notebook(notebook_text: str, name: str, exercises: list[str], limits: Li
             run.cpu_seconds = rusage
             run.output_capped = lines.capped
             run.out_of_memory = memory_group and any(g.oom_kills() for g in groups if g.controller == "memory")
+            run.memory_full = memory_group and any(g.limit_reached() for g in groups if g.controller == "memory")
             log.seek(max(0, log.seek(0, 2) - 2000))
             run.stderr_tail = log.read().decode("utf-8", "replace")
             log.close()
