@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     looping = "learner 01"
     others = [g for g in grades.notebooks if g.submission.learner != looping]
     cpu = [g.cpu_seconds for g in others if g.cpu_seconds is not None]
+    judge_cpu = [g.judge_seconds for g in others if getattr(g, "judge_seconds", None) is not None]
     n = len(grades.notebooks)
     per_notebook = statistics.mean(cpu) + grader_cpu / n
     last_other = max(t for t, who in finished if who != looping)
@@ -95,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         f"`{sandbox.mode}` · {time.strftime('%Y-%m-%d %H:%M')}", "",
         "| measure | value |", "|---|---|",
         f"| CPU-s per notebook (sandbox + kernel + judge + the grader's share) | **{per_notebook:.2f}** (goal ≤ 3) |",
-        f"| of which the judge and the grader process | {grader_cpu / n:.2f} + judge inside the first |",
+        f"| of which the grader process (finding files, scanning, report) | {grader_cpu / n:.2f} |",
         f"| median / max CPU-s of one notebook's sandbox + judge | {statistics.median(cpu):.2f} / {max(cpu):.2f} |",
+        f"| of which the judge (median) | {statistics.median(judge_cpu):.2f} |" if judge_cpu else "| judge | – |",
         f"| wall time, {n} notebooks | **{wall:.0f} s** |",
         f"| wall time until every other notebook was graded | {last_other:.0f} s (the endless loop ended at "
         f"{loop_done:.0f} s: it held one worker, not the class) |",

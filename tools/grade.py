@@ -413,7 +413,13 @@ def grade_notebook(sub: Submission, limits: Limits, sandbox: Sandbox, judges: Ju
                     f"{type(exc).__name__}: {exc}"), NOT_GRADED, sub.rel) for name in exercises]
         return Graded(sub, rows, time.monotonic() - start, f"the grader failed: {exc}")
     cpu = None if run.cpu_seconds is None else run.cpu_seconds + judge_cpu
-    return Graded(sub, rows, time.monotonic() - start, stopped, cpu, flags)
+    notes = []
+    if (run.memory_full or run.out_of_memory) and not stopped:
+        notes.append(f"reached its memory limit ({limits.memory_text} for the whole notebook, 90 % or more used): its "
+                     "processes were held back" + (" or killed" if run.out_of_memory else ""))
+    graded = Graded(sub, rows, time.monotonic() - start, stopped, cpu, flags, notes)
+    graded.judge_seconds = judge_cpu if judge is not None else None
+    return graded
 
 
 # ------------------------------------------------------------------------------ the class

@@ -78,6 +78,8 @@ class Graded:
     stopped: str | None = None
     cpu_seconds: float | None = None
     flags: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # limits it reached without stopping (the report lists them)
+    judge_seconds: float | None = None  # the judge's CPU time for this notebook (part of cpu_seconds)
 
 
 @dataclass

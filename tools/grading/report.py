@@ -214,13 +214,14 @@ def render(grades: ClassGrades) -> str:
                    f"<td class='num'>{kinds[NOT_ATTEMPTED]}</td><td class='num'>{kinds[NOT_GRADED]}</td></tr>")
     out.append("</table>")
 
-    stopped = [g for g in grades.notebooks if g.stopped]
+    stopped = [g for g in grades.notebooks if g.stopped or g.notes]
     if stopped:
-        out.append("<h2>Notebooks that could not be graded to the end</h2><table><tr><th>learner</th><th>lesson</th>"
-                   "<th>why</th></tr>")
+        out.append("<h2>Notebooks that stopped early or hit a limit</h2><table><tr><th>learner</th><th>lesson</th>"
+                   "<th>what happened</th></tr>")
         for g in stopped:
+            what = "<br>".join(clip(t, 240) for t in ([g.stopped] if g.stopped else []) + g.notes)
             out.append(f"<tr><td>{clip(g.submission.learner, 60)}</td><td>{clip(g.submission.lesson.stem, 40)}</td>"
-                       f"<td>{clip(g.stopped, 240)}</td></tr>")
+                       f"<td>{what}</td></tr>")
         out.append("</table>")
 
     # grid

@@ -159,12 +159,15 @@ class Group:
         return 0
 
     def limit_reached(self) -> bool:
+        """Whether the group's memory ever came close to its limit (v1: a peak of 90 % or more — the kernel starts
+        reclaiming before the limit itself; v2: memory.events' max or oom)."""
         with contextlib.suppress(OSError, ValueError):
-            return int((self.path / "memory.failcnt").read_text()) > 0
+            peak = int((self.path / "memory.max_usage_in_bytes").read_text())
+            return peak >= 0.9 * int((self.path / "memory.limit_in_bytes").read_text())
         with contextlib.suppress(OSError, ValueError):
             for line in (self.path / "memory.events").read_text().splitlines():
-                if line.startswith("max "):
-                    return int(line.split()[1]) > 0
+                if line.startswith(("max ", "oom ")) and int(line.split()[1]) > 0:
+                    return True
         return False
 
     def cpu_seconds(self) -> float | None:
