@@ -124,6 +124,12 @@ def needs_help(grades: ClassGrades) -> list[tuple[str, int, int, int, list[str]]
     return out
 
 
+def _names(learners: list[str], most: int = 12) -> str:
+    """A short list of names, each shortened: "ada, bob, … and 7 more"."""
+    shown = ", ".join(clip(name, 24) for name in learners[:most])
+    return shown + (f" and {len(learners) - most} more" if len(learners) > most else "")
+
+
 def _isolation(grades: ClassGrades) -> str:
     if not grades.sandboxed:
         return f'<p class="danger">⚠ {escape(grades.isolation)}.</p>'
@@ -170,7 +176,7 @@ def render(grades: ClassGrades) -> str:
             out.append(f"<tr><td class='num'>{len(g['learners'])}</td><td>{clip(g['lesson'], 40)} · "
                        f"{clip(g['exercise'], 40)}</td><td>{clip(g['example'], 200)}{section}</td>"
                        f"<td class='small'>{clip(g['example_line'] or g['example'], 220)}</td>"
-                       f"<td>{clip(', '.join(g['learners']), 160)}</td></tr>")
+                       f"<td>{_names(g['learners'])}</td></tr>")
         out.append("</table>")
         if len(groups) > 40:
             out.append(f"<p class='small'>… and {len(groups) - 40} rarer misconceptions (every hint is listed "

@@ -41,6 +41,11 @@ def _install_grader_listener():
             "why": text(result.why)}})
 
     RESULT_LISTENERS.append(record)
+    # the grader keeps no output: figures and images are not rendered (the notebook's own code still runs)
+    formatters = get_ipython().display_formatter.formatters
+    for mime in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        if mime in formatters:
+            formatters[mime].enabled = False
 
 
 _install_grader_listener()
