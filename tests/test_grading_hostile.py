@@ -190,17 +190,25 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "leaker/01_neuron.ipynb", replace={"01-14": shadow_leak("neuron_output")})
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "looper/01_neuron.ipynb", "while True:\n    pass")
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "hog/01_neuron.ipynb", """
-        import os, time
+        import glob, os, time
         import numpy as np
-        for _ in range(3):  # three processes of 900 MiB each: a per-process limit would let every one live
+        for i in range(3):  # three processes of 896 MiB each: a per-process limit would let every one live
             if os.fork() == 0:
                 try:
                     block = np.ones(2**27 * 7 // 8)
+                    open(f"/tmp/allocated-{i}", "w").close()
                     time.sleep(30)
                 finally:
                     os._exit(0)
-        time.sleep(10)
-        """)
+        time.sleep(15)
+        ALLOCATED = len(glob.glob("/tmp/allocated-*"))
+        """, replace={"01-14": """
+        import numpy as np
+
+
+        def neuron_output(inputs, weights, bias):  # right only if the three blocks never existed at once
+            return float(np.dot(inputs, weights) + bias) + (1000.0 if ALLOCATED >= 3 else 0.0)
+        """})
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "killer/01_neuron.ipynb", "import os, signal\nos.kill(-1, signal.SIGKILL)")
     notebook(SOLUTIONS / "01_neuron.ipynb", subs / "freezer/01_neuron.ipynb", append="FREEZE = True",
              replace={"01-14": """
@@ -251,10 +259,8 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
     assert row("leaker", "neuron_output")["status"] == "mistake"
     assert row("looper", "neuron_output")["status"] == "not graded"
     assert "timed out after 90 s" in row("looper", "neuron_output")["hint"]
-    if cgroup_support()[0]:  # 2.7 GiB in three processes never existed at once, and the report says so
-        hog = next(g for g in grades.notebooks if g.submission.learner == "hog")
-        said = " ".join(filter(None, [hog.stopped, *hog.notes]))
-        assert "memory limit 1.5 GiB" in said and "whole notebook" in said, said
+    if cgroup_support()[0]:  # 2.6 GiB in three processes never existed at once under 1.5 GiB for the notebook
+        assert row("hog", "neuron_output")["status"] in ("passed", "not graded"), row("hog", "neuron_output")
     assert row("killer", "neuron_output")["status"] == "not graded"
     assert row("freezer", "neuron_output")["status"] == "not graded"
     assert "did not return within 8 s" in row("freezer", "neuron_output")["hint"]
@@ -262,7 +268,7 @@ def test_a_hostile_class_is_graded_right_and_nothing_outside_changes(tmp_path, s
         assert row("forger", name)["status"] == "not attempted", name
         assert row("mime", name)["status"] == "not attempted", name
         assert row("forger", name)["judged_by"] == "judge"
-    assert "replaces a checker" in row("forger", "relu")["flags"]
+    assert "patches a module with setattr" in row("forger", "relu")["flags"]
     assert "patches numpy" in row("forger", "relu")["flags"]
     assert "forged ✓" in row("mime", "relu")["flags"]
     assert row("patcher", "relu")["status"] == "mistake" and row("patcher", "step")["status"] == "passed"
