@@ -193,6 +193,9 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     - a curve that a later one covers along a *flat* stretch (step under ReLU for z < 0, both 0 there) is drawn as
       a wide translucent band below the others: the later curve runs as a thin solid line through its middle
       and the band shows on both sides. Its legend entry shows the same band.
+
+    Where a curve jumps (step at z = 0), a filled dot marks its value at the jump and an open dot the value just
+    after it.
     """
     fig, ax = _figure(size=(4.5, 3.2)) if ax is None else (ax.figure, ax)
     xs = np.asarray(xs)
@@ -210,6 +213,8 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
         else:
             ax.plot(xs, ys, label=name, color=color, lw=width, zorder=2 + i)
         drawn.append(ys)
+    for i, ys in enumerate(all_ys):  # after every curve, so the dots sit on top
+        _mark_jumps(ax, xs, ys, f"C{i % 7}")
     ax.axhline(0, color="k", lw=0.5, zorder=1)
     ax.axvline(0, color="k", lw=0.5, zorder=1)
     ax.set(title=title, xlabel="z")
@@ -219,6 +224,17 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def _mark_jumps(ax, xs: np.ndarray, ys: np.ndarray, color) -> None:
+    """Where a curve ``ys`` ``(n,)`` jumps (step at 0), mark its value at the jump with a filled dot and the value
+    just after it with an open one, the usual notation: step(0) = 0 stays visible under a wide band."""
+    span = float(np.ptp(ys)) if ys.size else 0.0
+    if span == 0.0:
+        return
+    for i in np.flatnonzero(np.abs(np.diff(ys)) > 0.5 * span):
+        ax.plot(xs[i], ys[i], "o", ms=7, color=color, mec="k", mew=1, zorder=10)
+        ax.plot(xs[i], ys[i + 1], "o", ms=7, mfc="white", mec="k", mew=1, zorder=10)
 
 
 _BAND_WIDTH, _BAND_ALPHA = 8.0, 0.35
@@ -266,7 +282,8 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
     Where the slope is below ``SMALL_SLOPE`` (0.05) the z-range is shaded as a band across both plots of that
     activation: the flat parts of the curve, where gradients (almost) vanish. A stretch where the slope is
     exactly 0 (ReLU for z < 0) is shaded the same way and labelled "slope exactly 0"; a dotted line marks
-    slope = 0.05. One legend below the plots explains the shading.
+    slope = 0.05. The slope plots share one y-scale, so sigmoid's highest slope 0.25 and tanh's 1 compare at a
+    glance. One legend below the plots explains the shading.
     """
     from matplotlib.patches import Patch
 
@@ -297,6 +314,8 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
         top.set_xlim(lo, hi)
         for ax in (top, bottom):
             ax.grid(alpha=0.3)
+    for bottom in axes[1]:  # one slope scale for every activation: sigmoid's 0.25 against tanh's 1 is the point
+        bottom.set_ylim(-0.05, 1.1)
     axes[0, 0].set_ylabel("activation(z)")
     axes[1, 0].set_ylabel("slope d/dz")
     handles = [Patch(color="C3", alpha=0.15, label=f"shaded: slope below {SMALL_SLOPE:g} (gradients almost vanish)"),
