@@ -378,7 +378,9 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
     table: ``{"h": (k,), "forward": (k,), "central": (k,), "eps": machine epsilon, "label": str}`` (or a
     list of such tables, e.g. float64 and float32). For the first table, wide pale bands of slope 1 (∝ h) and
     slope 2 (∝ h²) lie along the truncation branch of the forward and central errors (large h) and end where
-    that branch ends (where it meets the round-off line eps/h, which shows where small h goes wrong).
+    that branch ends (where it meets the round-off line eps/h, which shows where small h goes wrong). The h axis
+    is reversed (h shrinks to the right). Later tables are dashed with open circles, so they stay visible where
+    they run on the first table's lines.
     """
     tables = table if isinstance(table, list) else [table]
     fig, ax = _figure(size=(7.6, 4.2))
@@ -387,15 +389,19 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
     _guide(ax, t["h"], t["forward"], 1, "C0", "slope 1 (∝ h)", eps=t["eps"])
     _guide(ax, t["h"], t["central"], 2, "C3", "slope 2 (∝ h²)", eps=t["eps"])
     for i, tab in enumerate(tables):
+        # later tables (float32) are dashed with open circles, drawn on top: where they run on the first table's
+        # solid lines (large h, the same truncation error) the circles keep them visible
+        marks = {} if i == 0 else {"marker": "o", "ms": 4, "mfc": "white", "markevery": 2}
         ax.loglog(tab["h"], tab["forward"], styles[i % 2], color="C0", lw=1.6, label=f"forward ({tab['label']})",
-                  zorder=3)
+                  zorder=3 + i, **marks)
         ax.loglog(tab["h"], tab["central"], styles[i % 2], color="C3", lw=1.6, label=f"central ({tab['label']})",
-                  zorder=3)
+                  zorder=3 + i, **marks)
     h = np.asarray(t["h"], dtype=float)
     roundoff = t["eps"] / h
     keep = roundoff <= 10
     ax.loglog(h[keep], roundoff[keep], ":", color="k", lw=1.2, label="round-off ≈ eps / h", zorder=2)
-    ax.set(xlabel="h (big on the left, small on the right)", ylabel="|error|", title=title, ylim=(1e-17, 1e1))
+    ax.set(xlabel="h (big on the left, small on the right: reading left to right, h → 0)", ylabel="|error|",
+           title=title, ylim=(1e-17, 1e1))
     ax.invert_xaxis()
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
