@@ -527,17 +527,35 @@ def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
 
 # ------------------------------------------------------------------------------ classification results
 def plot_confusion_matrix(cm, class_names: Sequence[str] | None = None, title: str = "confusion matrix"):
-    """cm ``(n_classes, n_classes)``: rows are true classes, columns predicted. Counts written in each cell."""
+    """cm ``(n_classes, n_classes)``: rows are true classes, columns predicted. Counts written in each cell.
+
+    Two colour scales, so the mistakes are visible next to a diagonal of large counts: the diagonal (correct) in
+    blues scaled to its largest count, the off-diagonal cells (mistakes) in reds scaled to the largest *mistake*
+    count, so a single mistake is already clearly coloured. Empty cells stay white.
+    """
+    import matplotlib
+
     cm = np.asarray(cm)
     k = cm.shape[0]
     names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
     fig, ax = _figure(size=(0.45 * k + 2.6, 0.45 * k + 2.0))
-    ax.imshow(cm, cmap="Blues")
+    diagonal = np.eye(k, dtype=bool)
+    most_right = max(int(cm[diagonal].max(initial=0)), 1)
+    most_wrong = max(int(cm[~diagonal].max(initial=0)), 1)
+    blues, reds = matplotlib.colormaps["Blues"], matplotlib.colormaps["Reds"]
+    image = np.ones((k, k, 4))
+    strength = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            if cm[i, j]:
+                strength[i, j] = 0.25 + 0.75 * cm[i, j] / (most_right if i == j else most_wrong)
+                image[i, j] = (blues if i == j else reds)(strength[i, j])
+    ax.imshow(image)
     for i in range(k):
         for j in range(k):
             if cm[i, j]:
                 ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=10,
-                        color="white" if cm[i, j] > cm.max() / 2 else "black")
+                        color="white" if strength[i, j] > 0.6 else "black")
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
     ax.set_xticklabels(names)
     ax.set_yticklabels(names)
