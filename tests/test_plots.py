@@ -268,3 +268,14 @@ def test_slope_shading_is_a_visible_band_for_every_flat_region_including_relu():
     assert labels == {0: [], 1: [], 2: ["slope\nexactly 0"]}  # ReLU's slope is exactly 0 for z < 0
     (legend,) = fig.legends
     assert "slope below 0.05" in legend.get_texts()[0].get_text()
+
+
+def test_slope_plots_share_one_scale_and_step_marks_its_value_at_zero():
+    fig = plots.plot_activations_with_slopes(["sigmoid", "tanh", "relu"])
+    bottoms = np.array(fig.axes).reshape(2, 3)[1]
+    assert len({ax.get_ylim() for ax in bottoms}) == 1  # sigmoid's 0.25 is drawn against tanh's 1
+    z = np.linspace(-5, 5, 401)
+    fig = plots.plot_functions(z, {"step": activations.step(z), "ReLU": activations.relu(z)})
+    dots = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    assert [(float(d.get_xdata()[0]), float(d.get_ydata()[0])) for d in dots] == [(0.0, 0.0), (0.0, 1.0)]
+    assert dots[0].get_markerfacecolor() != "white" and dots[1].get_markerfacecolor() == "white"

@@ -350,3 +350,14 @@ def test_environment_check_reports_versions(capsys):
     found = check_environment()
     assert found["numpy"].startswith("2.") and "numpy" in capsys.readouterr().out
     assert "widget support" in widgets_supported()
+
+
+def test_gradient_costs_counts_parameters_from_the_arrays_and_skips_large_finite_differences():
+    from utils.costs import gradient_costs
+    from utils.data import spiral
+
+    X, y = spiral(samples=5, classes=3, seed=0)
+    rows = gradient_costs(X, y, hidden_sizes=[4, 16], finite_differences_up_to=4, repeats=1, fd_repeats=1)
+    assert [row["parameters"] for row in rows] == [2 * 4 + 4 + 4 * 3 + 3, 2 * 16 + 16 + 16 * 3 + 3]
+    assert rows[0]["finite_differences"] > 0 and np.isnan(rows[1]["finite_differences"])
+    assert all(row["forward"] > 0 and row["backprop"] > 0 for row in rows)

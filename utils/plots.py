@@ -193,6 +193,9 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     - a curve that a later one covers along a *flat* stretch (step under ReLU for z < 0, both 0 there) is drawn as
       a wide translucent band below the others: the later curve runs as a thin solid line through its middle
       and the band shows on both sides. Its legend entry shows the same band.
+
+    Where a curve jumps (step at z = 0), a filled dot marks its value at the jump and an open dot the value just
+    after it.
     """
     fig, ax = _figure(size=(4.5, 3.2)) if ax is None else (ax.figure, ax)
     xs = np.asarray(xs)
@@ -210,6 +213,8 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
         else:
             ax.plot(xs, ys, label=name, color=color, lw=width, zorder=2 + i)
         drawn.append(ys)
+    for i, ys in enumerate(all_ys):  # after every curve, so the dots sit on top
+        _mark_jumps(ax, xs, ys, f"C{i % 7}")
     ax.axhline(0, color="k", lw=0.5, zorder=1)
     ax.axvline(0, color="k", lw=0.5, zorder=1)
     ax.set(title=title, xlabel="z")
@@ -219,6 +224,17 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def _mark_jumps(ax, xs: np.ndarray, ys: np.ndarray, color) -> None:
+    """Where a curve ``ys`` ``(n,)`` jumps (step at 0), mark its value at the jump with a filled dot and the value
+    just after it with an open one, the usual notation: step(0) = 0 stays visible under a wide band."""
+    span = float(np.ptp(ys)) if ys.size else 0.0
+    if span == 0.0:
+        return
+    for i in np.flatnonzero(np.abs(np.diff(ys)) > 0.5 * span):
+        ax.plot(xs[i], ys[i], "o", ms=7, color=color, mec="k", mew=1, zorder=10)
+        ax.plot(xs[i], ys[i + 1], "o", ms=7, mfc="white", mec="k", mew=1, zorder=10)
 
 
 _BAND_WIDTH, _BAND_ALPHA = 8.0, 0.35
@@ -266,7 +282,8 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
     Where the slope is below ``SMALL_SLOPE`` (0.05) the z-range is shaded as a band across both plots of that
     activation: the flat parts of the curve, where gradients (almost) vanish. A stretch where the slope is
     exactly 0 (ReLU for z < 0) is shaded the same way and labelled "slope exactly 0"; a dotted line marks
-    slope = 0.05. One legend below the plots explains the shading.
+    slope = 0.05. The slope plots share one y-scale, so sigmoid's highest slope 0.25 and tanh's 1 compare at a
+    glance. One legend below the plots explains the shading.
     """
     from matplotlib.patches import Patch
 
@@ -297,6 +314,8 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
         top.set_xlim(lo, hi)
         for ax in (top, bottom):
             ax.grid(alpha=0.3)
+    for bottom in axes[1]:  # one slope scale for every activation: sigmoid's 0.25 against tanh's 1 is the point
+        bottom.set_ylim(-0.05, 1.1)
     axes[0, 0].set_ylabel("activation(z)")
     axes[1, 0].set_ylabel("slope d/dz")
     handles = [Patch(color="C3", alpha=0.15, label=f"shaded: slope below {SMALL_SLOPE:g} (gradients almost vanish)"),
@@ -359,7 +378,9 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
     table: ``{"h": (k,), "forward": (k,), "central": (k,), "eps": machine epsilon, "label": str}`` (or a
     list of such tables, e.g. float64 and float32). For the first table, wide pale bands of slope 1 (∝ h) and
     slope 2 (∝ h²) lie along the truncation branch of the forward and central errors (large h) and end where
-    that branch ends (where it meets the round-off line eps/h, which shows where small h goes wrong).
+    that branch ends (where it meets the round-off line eps/h, which shows where small h goes wrong). The h axis
+    is reversed (h shrinks to the right). Later tables are dashed with open circles, so they stay visible where
+    they run on the first table's lines.
     """
     tables = table if isinstance(table, list) else [table]
     fig, ax = _figure(size=(7.6, 4.2))
@@ -368,15 +389,19 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
     _guide(ax, t["h"], t["forward"], 1, "C0", "slope 1 (∝ h)", eps=t["eps"])
     _guide(ax, t["h"], t["central"], 2, "C3", "slope 2 (∝ h²)", eps=t["eps"])
     for i, tab in enumerate(tables):
+        # later tables (float32) are dashed with open circles, drawn on top: where they run on the first table's
+        # solid lines (large h, the same truncation error) the circles keep them visible
+        marks = {} if i == 0 else {"marker": "o", "ms": 4, "mfc": "white", "markevery": 2}
         ax.loglog(tab["h"], tab["forward"], styles[i % 2], color="C0", lw=1.6, label=f"forward ({tab['label']})",
-                  zorder=3)
+                  zorder=3 + i, **marks)
         ax.loglog(tab["h"], tab["central"], styles[i % 2], color="C3", lw=1.6, label=f"central ({tab['label']})",
-                  zorder=3)
+                  zorder=3 + i, **marks)
     h = np.asarray(t["h"], dtype=float)
     roundoff = t["eps"] / h
     keep = roundoff <= 10
     ax.loglog(h[keep], roundoff[keep], ":", color="k", lw=1.2, label="round-off ≈ eps / h", zorder=2)
-    ax.set(xlabel="h (big on the left, small on the right)", ylabel="|error|", title=title, ylim=(1e-17, 1e1))
+    ax.set(xlabel="h (big on the left, small on the right: reading left to right, h → 0)", ylabel="|error|",
+           title=title, ylim=(1e-17, 1e1))
     ax.invert_xaxis()
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
@@ -502,17 +527,35 @@ def draw_computation_graph(x, w, b, dout: float = 1.0, gradients: bool = True):
 
 # ------------------------------------------------------------------------------ classification results
 def plot_confusion_matrix(cm, class_names: Sequence[str] | None = None, title: str = "confusion matrix"):
-    """cm ``(n_classes, n_classes)``: rows are true classes, columns predicted. Counts written in each cell."""
+    """cm ``(n_classes, n_classes)``: rows are true classes, columns predicted. Counts written in each cell.
+
+    Two colour scales, so the mistakes are visible next to a diagonal of large counts: the diagonal (correct) in
+    blues scaled to its largest count, the off-diagonal cells (mistakes) in reds scaled to the largest *mistake*
+    count, so a single mistake is already clearly coloured. Empty cells stay white.
+    """
+    import matplotlib
+
     cm = np.asarray(cm)
     k = cm.shape[0]
     names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
     fig, ax = _figure(size=(0.45 * k + 2.6, 0.45 * k + 2.0))
-    ax.imshow(cm, cmap="Blues")
+    diagonal = np.eye(k, dtype=bool)
+    most_right = max(int(cm[diagonal].max(initial=0)), 1)
+    most_wrong = max(int(cm[~diagonal].max(initial=0)), 1)
+    blues, reds = matplotlib.colormaps["Blues"], matplotlib.colormaps["Reds"]
+    image = np.ones((k, k, 4))
+    strength = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            if cm[i, j]:
+                strength[i, j] = 0.25 + 0.75 * cm[i, j] / (most_right if i == j else most_wrong)
+                image[i, j] = (blues if i == j else reds)(strength[i, j])
+    ax.imshow(image)
     for i in range(k):
         for j in range(k):
             if cm[i, j]:
                 ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=10,
-                        color="white" if cm[i, j] > cm.max() / 2 else "black")
+                        color="white" if strength[i, j] > 0.6 else "black")
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
     ax.set_xticklabels(names)
     ax.set_yticklabels(names)

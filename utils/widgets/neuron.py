@@ -72,7 +72,7 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
     heat = PixelImage(ax, np.zeros_like(xx), cmap, vmin, vmax)
     fig.colorbar(ScalarMappable(heat.norm, heat.cmap), ax=ax, label=f"neuron output ({activation})"
                  if activation != "linear" else "neuron output", extend=extend)
-    points = class_scatter(ax, X, y, size=16, label=False) if data_xy is not None else []
+    points = class_scatter(ax, X, y, size=16) if data_xy is not None else []  # labelled: a class legend
     (zero_line,) = ax.plot([], [], "k--", lw=1.5, label="w·x + b = 0")
     arrow = ax.annotate("", xy=(w1, w2), xytext=(0, 0), arrowprops={"arrowstyle": "->", "lw": 2, "color": "k"})
     # a white halo keeps the red cross visible on the reddest part of the heatmap
@@ -80,7 +80,8 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
                         path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])
     ax.set(xlim=(lo, hi), ylim=(lo_y, hi_y), xlabel="$x_1$", ylabel="$x_2$")
     # the legend sits above the plot: nothing it could hide
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False, borderaxespad=0)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3 if data_xy is not None else 2, frameon=False,
+              borderaxespad=0)
     xs = np.array([lo, hi])
 
     def update(v):
