@@ -19,13 +19,15 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from utils import autograd as ag
 from utils.autograd import Value
-from utils.checks.core import CheckResult, Mistake, _show, fmt, lesson_section
+from utils.checks.checker import Mistake
+from utils.checks.result import CheckResult, emit, fmt, lesson_section, second_line
 
 # the sections of lesson 09 a second line points to (tests/test_checks_autograd.py checks they are headings)
 SECTION_MUL_TANH = lesson_section("09", "3. Exercises: the backward of * and of tanh")
@@ -83,6 +85,9 @@ class GraphChecker:
     @staticmethod
     def _run(driver: Callable, fn: Callable) -> Any:
         """The outcome of ``driver(fn)``: a dict or list, a ``Problem``, a ``_Raised``; NotImplementedError passes."""
+        limit = sys.getrecursionlimit()
+        # the lesson's own recursive walk must handle the deep graph: one nested call per Value of it
+        sys.setrecursionlimit(max(limit, _RECURSION_ROOM))
         with contextlib.redirect_stdout(io.StringIO()):  # a learner's debug prints must not break the one line
             try:
                 return driver(fn)
@@ -94,6 +99,8 @@ class GraphChecker:
                 return _Raised(RecursionError(f"{exc} (a graph {_DEPTH} Values deep)"))
             except Exception as exc:  # noqa: BLE001 — a checker reports every error instead of raising
                 return _Raised(exc)
+            finally:
+                sys.setrecursionlimit(limit)
 
     @staticmethod
     def _same_outcome(a: Any, b: Any, rtol: float, atol: float) -> bool:
@@ -105,28 +112,39 @@ class GraphChecker:
             return all(_is_real(a[k]) and _is_real(b[k]) and math.isclose(a[k], b[k], rel_tol=rtol, abs_tol=atol) for k in a)
         return False
 
-    def _diagnose(self, case: GraphCase, got: Any) -> tuple[str | None, str | None, str | None]:
-        """(hint, why, section) for a failing case: the first known mistake that gives the same outcome,
-        else the case's own hint."""
+    def _verified_mistake(self, outcomes: list) -> Mistake | None:
+        """The first known mistake whose outcome equals the learner's on **every** case (DESIGN §3: a hint is a
+        claim, and a claim is verified — a mistake that matches one case and differs on another names nothing)."""
         for mistake in self.mistakes:
-            try:
-                out = self._run(case.driver, mistake.fn)
-            except NotImplementedError:
-                continue
-            if self._same_outcome(got, out, mistake.rtol, mistake.atol):
-                return mistake.hint, mistake.why or self.about, mistake.section or self.section
-        return case.hint_if_fails, self.about, self.section
+            agrees = True
+            for case, got in zip(self.cases, outcomes, strict=True):
+                try:
+                    out = self._run(case.driver, mistake.fn)
+                except NotImplementedError:
+                    agrees = False
+                if not agrees or not self._same_outcome(got, out, mistake.rtol, mistake.atol):
+                    agrees = False
+                    break
+            if agrees:
+                return mistake
+        return None
+
+    def _observed(self, index: int, failing: list[int]) -> str:
+        """What was observed when no known mistake fits every case: which cases pass and fail (true by construction)."""
+        passing = [c.label for j, c in enumerate(self.cases) if j not in failing]
+        if not passing:
+            return (f"no case is right; \"{self.cases[index].label}\" is the smallest to work through by hand")
+        return (f"right on {len(passing)} of {len(self.cases)} cases (e.g. \"{passing[0]}\"), wrong on "
+                + ", ".join(f'"{self.cases[j].label}"' for j in failing[:3])
+                + " — compare what differs between them (a Value used twice, equal data, depth)")
 
     # ------------------------------------------------------------------ checking
     def _finish(self, passed: bool, line: str, case: GraphCase | None = None, hint: str | None = None,
                 problem: str | None = None, why: str | None = None, section: str | None = None) -> CheckResult:
-        """Make the result and show it like every checker: the line and, for a failure, a second line
-        "Why: ... See lesson 09, section '...'."."""
-        second = " ".join(part for part in (f"Why: {why}" if why else "", f"See {section}." if section else "") if part)
-        result = CheckResult(self.name, passed, len(self.cases), line, case.label if case else None, hint, problem,
-                             second or None)
-        _show(result)
-        return result
+        """Make the result and show it like every checker (``result.emit``): the line and, for a failure, the
+        second line "Why: ... See lesson 09, section '...'."."""
+        return emit(CheckResult(self.name, passed, len(self.cases), line, case.label if case else None, hint,
+                                problem, second_line(why, section)))
 
     def __call__(self, student_fn: Any) -> CheckResult:
         try:
@@ -141,30 +159,57 @@ class GraphChecker:
             return self._finish(False, f"✗ {title}: expected your function (pass `{self.name.removesuffix('_backward')}` "
                                        f"without calling it), got {type(student_fn).__name__} {fmt(student_fn)}",
                                 problem="not a function", why="A checker calls your function itself, on several cases.")
+        outcomes, verdicts = [], []
         for case in self.cases:
             expected = self._run(case.driver, self.reference)
             try:
                 got = self._run(case.driver, student_fn)
             except NotImplementedError:
-                return self._finish(False, f"✗ {title}: {self.not_implemented}", case, problem="not implemented yet")
-            where = f'✗ {title} — case "{case.label}": '
-            if isinstance(got, _Raised | Problem):
-                hint, why, section = self._diagnose(case, got)
-                problem = f"raised {got.type.__name__}" if isinstance(got, _Raised) else str(got)
-                line = where + (f"your function raised {got}" if isinstance(got, _Raised) else str(got))
-                line += f". Hint: {hint}" if hint else ""
-                return self._finish(False, line, case, hint, problem, why, section)
-            verdict = (self.judge or _judge_numbers)(case, expected, got)
-            if verdict is not None:
-                problem, shown_expected, shown_got, judged_hint = verdict
-                if judged_hint:  # the judge named the mistake itself
-                    hint, why, section = judged_hint, self.about, self.section
+                if outcomes:
+                    got = _Raised(NotImplementedError())
                 else:
-                    hint, why, section = self._diagnose(case, got)
-                line = where + f"{problem}; expected {shown_expected}, got {shown_got}" + (f". Hint: {hint}" if hint else "")
-                return self._finish(False, line, case, hint, problem, why, section)
-        line = f"✓ {title}: all {len(self.cases)} cases pass" + (f" ({self.verified})" if self.verified else "")
-        return self._finish(True, line)
+                    return self._finish(False, f"✗ {title}: {self.not_implemented}", case,
+                                        problem="not implemented yet")
+            outcomes.append(got)
+            verdicts.append(None if isinstance(got, _Raised | Problem)
+                            else (self.judge or _judge_numbers)(case, expected, got))
+        failing = [j for j, (got, verdict) in enumerate(zip(outcomes, verdicts, strict=True))
+                   if isinstance(got, _Raised | Problem) or verdict is not None]
+        if not failing:
+            line = f"✓ {title}: all {len(self.cases)} cases pass" + (f" ({self.verified})" if self.verified else "")
+            return self._finish(True, line)
+        index = failing[0]
+        case, got, verdict = self.cases[index], outcomes[index], verdicts[index]
+        where = f'✗ {title} — case "{case.label}": '
+        mistake = self._verified_mistake(outcomes)
+        judged = verdict[3] if verdict is not None else None
+        if mistake is not None:
+            hint, why, section = mistake.hint, mistake.why or self.about, mistake.section or self.section
+        elif isinstance(got, _Raised) and got.type is RecursionError:
+            hint, why, section = _RECURSION_HINT, _RECURSION_WHY, self.section
+        elif judged:  # the judge read the learner's answer on this case: an observation of it
+            hint, why, section = judged, self.about, self.section
+        elif case.hint_if_fails:
+            hint, why, section = case.hint_if_fails, self.about, self.section
+        else:
+            hint, why, section = self._observed(index, failing), self.about, self.section
+        if verdict is None:
+            problem = f"raised {got.type.__name__}" if isinstance(got, _Raised) else str(got)
+            line = where + (f"your function raised {got}" if isinstance(got, _Raised) else str(got))
+        else:
+            problem, shown_expected, shown_got, _ = verdict
+            line = where + f"{problem}; expected {shown_expected}, got {shown_got}"
+        line += f". Hint: {hint}" if hint else ""
+        return self._finish(False, line, case, hint, problem, why, section)
+
+
+_RECURSION_HINT = ("Python stopped your function after about 1000 calls nested inside each other: a recursive walk "
+                   "(a function that calls itself once per node) needs one nested call per level, and this graph is "
+                   "deeper than Python allows, or the walk never stops (a node visited again and again) — walk the "
+                   "graph with your own list as a stack (while stack: node = stack.pop() ...), as "
+                   "utils.autograd.topological_order does")
+_RECURSION_WHY = ("Each call waits for the calls it makes; Python keeps at most sys.getrecursionlimit() of them "
+                  "waiting at once, and a chain of Values as deep as the network is long needs one per Value.")
 
 
 def _is_real(x: Any) -> bool:
@@ -380,7 +425,9 @@ check_tanh_backward = GraphChecker(
 
 
 # ===================================================================================== graphs for the order and backward
-_DEPTH = 200
+_DEPTH = 2000
+#: the recursion limit while a case runs: a recursive walk of the deepest graph fits, an endless one still stops
+_RECURSION_ROOM = 5 * _DEPTH
 
 
 def _neuron_graph() -> Value:
