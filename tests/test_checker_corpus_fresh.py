@@ -1692,7 +1692,7 @@ def sigmoid_backward_forgot_factor(dvalues, inputs):
     return dvalues * _stable_sigmoid(inputs)
 
 
-@valid("sigmoid_backward")  # the backward cases stay within |z| <= 30: the plain formula does not overflow there
+@wrong("sigmoid_backward", r"overflow")  # the checker now calls it at ±1000 and ±1e4: e^-x overflows there
 def sigmoid_backward_naive(dvalues, inputs):
     s = 1 / (1 + np.exp(-inputs))
     return dvalues * s * (1 - s)
@@ -1729,7 +1729,7 @@ def sigmoid_backward_math(dvalues, inputs):
     return dvalues * s * (1 - s)
 
 
-@valid("sigmoid_backward")
+@wrong("sigmoid_backward", r"overflow|nan")  # inf / inf = nan below -709: the checker calls it at -1000 and -1e4
 def sigmoid_backward_exp_formula(dvalues, inputs):
     e = np.exp(-inputs)
     return dvalues * e / (1 + e) ** 2

@@ -52,6 +52,7 @@ check_relu_backward = Checker(
         Mistake("that is the mask alone: multiply it by dvalues (chain rule: incoming gradient × local slope)",
                 lambda d, z: (_a(z) > 0).astype(float)),
         Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) <= 0)),
+        Mistake("the mask is inverted (inputs < 0): keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) < 0)),
         Mistake("that is relu applied to dvalues; the backward pass masks dvalues by inputs > 0",
                 lambda d, z: np.maximum(0, _a(d))),
         Mistake("dvalues was multiplied by relu(inputs), the forward output; multiply by the slope instead, which is "

@@ -260,8 +260,10 @@ class Checker:
                 swapped = self._swapped_parameters(student_fn, index, expecteds)  # prints belong to the first call
         if swapped is not None:
             return swapped.hint, swapped.why, self.section, index
-        runs = [None if outputs[j] is _NOT_RUN else (outputs[j], expecteds[j], self._args(c), c)
-                for j, c in enumerate(self.cases)]
+        # a claim is about what the function returns: a driver's output (a measurement) is not that, unless the
+        # failing case itself is one
+        runs = [None if outputs[j] is _NOT_RUN or (c.driver is not None and case.driver is None)
+                else (outputs[j], expecteds[j], self._args(c), c) for j, c in enumerate(self.cases)]
         failing = [j for j in range(len(self.cases)) if j != index and not passed[j] and outputs[j] is not _NOT_RUN
                    and self.cases[j].driver is None]  # a driver's output (a measurement) is not what is returned
         observation: tuple[Diagnosis, int] | None = None
@@ -386,6 +388,8 @@ class Checker:
             return self._emit(True, line, None, None, None, None)
         i, expected, numpy_warnings, problem = first
         case, got = self.cases[i], outputs[i]
+        if "but the exercise returns floats" in problem:  # an observation of the output's type: that is the hint
+            return fail(case, problem, expected, got, hint=INTEGERS_HINT, why=INTEGERS_WHY, section=self.section)
         hint, why, section, shown = self._explain(i, outputs, warned, expecteds, numpy_warnings, passed,
                                                   warnings_of, student_fn)
         if shown != i:  # the hint explains another failing case: print that one beside it
@@ -408,6 +412,11 @@ class Checker:
 _NOT_RUN = object()
 #: diagnoses that state a relation between got and expected: it must hold on every failing case alike
 _RELATIONS = frozenset({"offset", "args", "scale", "order", "log", "sign"})
+
+
+INTEGERS_HINT = ("your function made integers from float inputs (an int constant such as np.where(z > 0, 1, 0), "
+                 ".astype(int), or np.zeros(..., dtype=int)): keep floats — 1.0 and 0.0, .astype(float)")
+INTEGERS_WHY = "Every array in this course is float64: integer results break later steps that need fractions."
 
 
 def _broke_down(got: Any, expected: Any) -> bool:

@@ -41,6 +41,14 @@ class Diagnosis:
 
 
 @dataclass
+class Fit:
+    """A prediction that is a test rather than a value (``test(got) -> bool``): "the log of the right answer, and
+    very negative where the right answer underflows to 0"."""
+
+    test: Callable[[Any], bool]
+
+
+@dataclass
 class Part:
     """A prediction about one item of a tuple output (``new_m`` of ``(new_param, new_m, new_v)``)."""
 
@@ -65,6 +73,11 @@ def fits(got: Any, prediction: Any, rtol: float = 1e-6, atol: float = 1e-9) -> b
         if not isinstance(got, tuple | list) or prediction.index >= len(got):
             return False
         got, prediction = got[prediction.index], prediction.value
+    if isinstance(prediction, Fit):
+        try:
+            return bool(prediction.test(got))
+        except Exception:  # noqa: BLE001
+            return False
     if isinstance(got, list):
         return False  # a claim about values is not what a list of them shows
     return _matches(got, prediction, rtol, atol)

@@ -106,9 +106,7 @@ def integers_for_floats(got: Any, expected: Any, args: Sequence, names: Sequence
                  for i, (g, e) in enumerate(zip(got, expected, strict=True))]
     for g, e, what in pairs:
         if int_array(g) and _floating(e):
-            return (f"{what} has integer dtype {g.dtype}, but the exercise returns floats (1.0, not 1) — your "
-                    "function made integers from float inputs; keep floats (a float constant such as 1.0, "
-                    ".astype(float), np.zeros(shape) without dtype=int)")
+            return f"{what} has integer dtype {g.dtype}, but the exercise returns floats (1.0, not 1)"
     return None
 
 
@@ -171,7 +169,15 @@ def _matches(a: Any, b: Any, rtol: float, atol: float) -> bool:
         return False
     if a_arr.shape != b_arr.shape:
         return False
+    # beyond 1e200 both have overflowed (inf in one, 1e217 in a version that clips its exponent): alike
+    a_arr, b_arr = _overflowed_as_inf(a_arr), _overflowed_as_inf(b_arr)
     return bool(np.allclose(a_arr, b_arr, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def _overflowed_as_inf(x: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(x) > 1e200
+    return np.where(huge, np.sign(x) * np.inf, x) if huge.any() else x
 
 
 def _is_bool(x: Any) -> bool:

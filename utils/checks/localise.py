@@ -94,9 +94,9 @@ def _diagnose_elements(got: np.ndarray, expected: np.ndarray, ctx: _Context, cas
             in_name = words.split()[0]
             on = _relation(got[test], expected[test], arr[test], in_name, ctx)
             if on is not None and not on.startswith("there every value is") and "itself" not in on:
-                return Diagnosis(f"{what} is wrong where {words}; {on}: fix that branch of your formula",
-                                 "The elements that differ share one property of the input, so one branch or "
-                                 "condition is wrong.", "branch")
+                return Diagnosis(f"{what} is wrong where {words}; {on} — look at what your formula does there",
+                                 "The elements that differ share one property of the input: work one of "
+                                 "them through by hand.", "branch")
     flat = wrong.ravel()
     k_last = int(flat.sum())
     never_written = bool(np.all(got[wrong] == 0))  # an np.zeros entry the loop never reached
@@ -127,9 +127,9 @@ def _diagnose_elements(got: np.ndarray, expected: np.ndarray, ctx: _Context, cas
         named = None  # "wrong wherever the input is not 0" says nothing without a relation
     on = f"; {on}" if on else ""
     if named is not None:
-        return Diagnosis(f"{what} is right except exactly where {named[0]}{on}: fix that branch of your formula",
-                         "The elements that differ share one property of the input, so one branch or condition "
-                         "is wrong.", "branch")
+        return Diagnosis(f"{what} is right except exactly where {named[0]}{on} — look at what your formula does there",
+                         "The elements that differ share one property of the input: work one of them "
+                         "through by hand.", "branch")
     if got.ndim >= 2:
         bad_rows = np.flatnonzero(wrong.reshape(got.shape[0], -1).any(axis=1))
         if 0 < len(bad_rows) < got.shape[0]:

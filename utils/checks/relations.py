@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from utils.checks.claims import Diagnosis, _Context
+from utils.checks.claims import Diagnosis, Fit, _Context
 from utils.checks.compare import _close, _float
 from utils.checks.result import _g
 
@@ -52,6 +52,17 @@ def _plus(term: Callable[[dict, Any], Any]) -> Callable:
     def predict(expected: Any, args: dict, case: Any) -> Any:
         return _arr(expected) + term(args, expected)
     return predict
+
+
+def _log_of_expected(expected: Any, args: dict, case: Any) -> Fit:
+    e = _arr(expected)
+    tiny = e < 1e-12
+
+    def test(got: Any) -> bool:
+        g = _float(got)
+        return (g is not None and g.shape == e.shape and bool(np.all(e >= 0)) and _close(g[~tiny], np.log(e[~tiny]))
+                and bool(np.all(g[tiny] < math.log(1e-12))))
+    return Fit(test)
 
 
 def _apply(fn: Callable[[np.ndarray], Any]) -> Callable:
@@ -370,7 +381,7 @@ def _diagnose_log(got: np.ndarray, expected: np.ndarray, what: str) -> Diagnosis
         return Diagnosis(f"{what} is the logarithm of the right answer (log-probabilities): return the values "
                          "themselves — drop the final np.log (or apply np.exp)",
                          "Every value equals log of the right one, so the formula is right up to a last log.",
-                         "log", predict=_apply(np.log))
+                         "log", predict=_log_of_expected)
     return None
 
 
