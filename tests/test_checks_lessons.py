@@ -217,7 +217,7 @@ WRONG = [
     ("numerical_derivative", lambda f, x, h=1e-5: (f(x + h) - f(x - h)) / 2 * h, "(2 * h)"),
     ("numerical_gradient", _grad_mutates, "x must be left as it was"),
     ("numerical_gradient", _grad_alias, "does not copy"),
-    ("numerical_gradient", _grad_first_only, "never written"),  # it also nudges a whole row of a 2-D x: no single known mistake fits every case
+    ("numerical_gradient", _grad_first_only, "never written"),  # it nudges a whole row of a 2-D x: no mistake fits all
     ("numerical_gradient", _grad_forward, "forward difference"),
     ("numerical_gradient", _grad_fixed_h, "h was ignored"),
     # lesson 06

@@ -16,6 +16,7 @@ checker does (``utils.checks.core``: green ✓ / red ✗ HTML in a notebook, pla
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import math
@@ -129,14 +130,23 @@ class GraphChecker:
                 return mistake
         return None
 
-    def _observed(self, index: int, failing: list[int]) -> str:
-        """What was observed when no known mistake fits every case: which cases pass and fail (true by construction)."""
+    def _observed(self, index: int, failing: list[int], expected: Any = None, got: Any = None) -> str:
+        """What was observed when no known mistake fits every case (true by construction): which cases pass and
+        fail, and on the shown case which named numbers are right and which are not."""
         passing = [c.label for j, c in enumerate(self.cases) if j not in failing]
         if not passing:
-            return (f"no case is right; \"{self.cases[index].label}\" is the smallest to work through by hand")
-        return (f"right on {len(passing)} of {len(self.cases)} cases (e.g. \"{passing[0]}\"), wrong on "
-                + ", ".join(f'"{self.cases[j].label}"' for j in failing[:3])
-                + " — compare what differs between them (a Value used twice, equal data, depth)")
+            text = "no case is right"
+        else:
+            text = (f"right on {len(passing)} of {len(self.cases)} cases (e.g. \"{passing[0]}\"), wrong on "
+                    + ", ".join(f'"{self.cases[j].label}"' for j in failing[:3]))
+        if isinstance(expected, dict) and isinstance(got, dict):
+            right = [k for k, v in expected.items() if _is_real(got.get(k)) and math.isclose(
+                float(got[k]), v, rel_tol=1e-6, abs_tol=1e-9)]
+            wrong = [k for k in expected if k not in right]
+            if right and wrong:
+                text += (f"; on \"{self.cases[index].label}\": {', '.join(right[:4])} right, "
+                         f"{', '.join(wrong[:4])} wrong")
+        return text + f"; work \"{self.cases[index].label}\" through by hand"
 
     # ------------------------------------------------------------------ checking
     def _finish(self, passed: bool, line: str, case: GraphCase | None = None, hint: str | None = None,
@@ -159,7 +169,7 @@ class GraphChecker:
             return self._finish(False, f"✗ {title}: expected your function (pass `{self.name.removesuffix('_backward')}` "
                                        f"without calling it), got {type(student_fn).__name__} {fmt(student_fn)}",
                                 problem="not a function", why="A checker calls your function itself, on several cases.")
-        outcomes, verdicts = [], []
+        outcomes, verdicts, expecteds = [], [], []
         for case in self.cases:
             expected = self._run(case.driver, self.reference)
             try:
@@ -171,6 +181,7 @@ class GraphChecker:
                     return self._finish(False, f"✗ {title}: {self.not_implemented}", case,
                                         problem="not implemented yet")
             outcomes.append(got)
+            expecteds.append(expected)
             verdicts.append(None if isinstance(got, _Raised | Problem)
                             else (self.judge or _judge_numbers)(case, expected, got))
         failing = [j for j, (got, verdict) in enumerate(zip(outcomes, verdicts, strict=True))
@@ -192,7 +203,8 @@ class GraphChecker:
         elif case.hint_if_fails:
             hint, why, section = case.hint_if_fails, self.about, self.section
         else:
-            hint, why, section = self._observed(index, failing), self.about, self.section
+            hint, why, section = (self._observed(index, failing, expecteds[index], got), self.about,
+                                  self.section)
         if verdict is None:
             problem = f"raised {got.type.__name__}" if isinstance(got, _Raised) else str(got)
             line = where + (f"your function raised {got}" if isinstance(got, _Raised) else str(got))
@@ -327,7 +339,10 @@ check_mul_backward = GraphChecker(
     ],
     mistakes=[
         Mistake("a.grad and b.grad did not change: _backward must add b.data * out.grad to a.grad and a.data * "
-                "out.grad to b.grad (the other factor's .data — its .grad is still 0)", _mul_with(lambda a, b, o: None)),
+                "out.grad to b.grad", _mul_with(lambda a, b, o: None)),
+        Mistake("_backward used the other factor's .grad where the chain rule needs the other factor's .data: "
+                "a.grad += b.data * out.grad, b.grad += a.data * out.grad",
+                _mul_with(lambda a, b, o: (_add(a, b.grad * o.grad), _add(b, a.grad * o.grad)))),
         Mistake("`=` replaced the gradient instead of adding to it: a Value used twice (a * a, or a used elsewhere "
                 "too) must collect gradient from every use — write a.grad += ..., b.grad += ...",
                 _mul_with(lambda a, b, o: (_set(a, b.data * o.grad), _set(b, a.data * o.grad))),
@@ -569,7 +584,7 @@ def _judge_order(case: GraphCase, expected: list[str], got: list[str]):
     inputs = {n.label: [c.label for c in n.inputs] for n in nodes}
     data = {n.label: n.data for n in nodes}
     shown = _short(expected)
-    counts = {name: got.count(name) for name in set(got)}
+    counts = collections.Counter(got)
     twice = [name for name in got if counts[name] > 1]
     if twice:
         return (f"`{twice[0]}` appears {counts[twice[0]]} times", f"each node once, e.g. {shown}", _short(got),

@@ -249,10 +249,12 @@ class Checker:
         shown only when it reproduces the learner's output on every case it says something about, beside a case it
         explains; when nothing is verified, what was observed is said (``localise.observe``), never a guess."""
         case = self.cases[index]
+        self._claim = None
         if warnings_of is None:
             warnings_of = [numpy_warnings if j == index else [] for j in range(len(self.cases))]
         mistake = self._known_mistake(index, outputs, warned, passed, expecteds)
         if mistake is not None:
+            self._claim = ("mistake", mistake.fn)
             return mistake.hint, mistake.why or self.about, mistake.section or self.section, index
         swapped = None
         if student_fn is not None:
@@ -275,6 +277,7 @@ class Checker:
                 holds, explained = claim_holds(found.predict, runs)
                 if holds and explained and (not found.weak or len(explained) >= 2):  # weak: one tiny case
                     shown = index if index in explained else j if j in explained else explained[0]
+                    self._claim = ("relation", found.predict)
                     return found.hint, found.why, self._section_for(found.topic), shown
                 continue
             if found.weak or not self._confirmed(found, j, outputs, expecteds, passed, warnings_of, student_fn):
@@ -303,7 +306,10 @@ class Checker:
 
     def _emit(self, passed: bool, line: str, case: str | None, hint: str | None, problem: str | None,
               why: str | None) -> CheckResult:
-        return emit(CheckResult(self.name, passed, len(self.cases), line, case, hint, problem, why))
+        result = CheckResult(self.name, passed, len(self.cases), line, case, hint, problem, why)
+        result.claim = getattr(self, "_claim", None) if not passed else None
+        self._claim = None
+        return emit(result)
 
     def _check(self, student_fn: Any) -> CheckResult:
         title = f"check_{self.name}"

@@ -141,6 +141,10 @@ check_binary_cross_entropy = Checker(
                                                np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))),
         Case("confident and wrong: y_pred [1.0, 0.0], y_true [0, 1]", (np.array([1.0, 0.0]), np.array([0.0, 1.0])),
              hint_if_fails="log(0) is -inf: clip y_pred to [1e-7, 1 - 1e-7] first"),
+        Case("confident and right: y_pred [0.0, 0.4], y_true [0, 1] (without clipping, 0 × log(0) is nan)",
+             (np.array([0.0, 0.4]), np.array([0.0, 1.0]))),
+        Case("confident and right: y_pred [1.0, 0.4], y_true [1, 0] (without clipping, 0 × log(1 - 1) is nan)",
+             (np.array([1.0, 0.4]), np.array([1.0, 0.0]))),
     ],
     mistakes=[
         Mistake("that is the sum over the batch, not the mean (np.sum inside np.mean still returns the sum): use "

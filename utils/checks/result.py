@@ -41,6 +41,9 @@ class CheckResult:
         self.name, self.passed, self.n_cases, self.line = name, passed, n_cases, line
         self.case, self.hint, self.problem, self.why = case, hint, problem, why
         self.text = line if not why else f"{line}\n    {why}"
+        #: the verified claim behind the hint, for tests that re-check it on new inputs: ("mistake", fn) — a known
+        #: wrong version — or ("relation", predict) — ``claims.Diagnosis.predict`` —, or None (an observation)
+        self.claim = None
         self.html = _to_html(passed, line, why)
         for listener in list(RESULT_LISTENERS):
             with contextlib.suppress(Exception):  # recording must never break a learner's check
