@@ -761,8 +761,11 @@ check_backward = GraphChecker(
     mistakes=[
         Mistake("root.grad was never set, so every gradient stayed 0: start with root.grad = 1.0 (d root / d root = 1)",
                 _backward_no_seed),
-        Mistake("root.grad = 1.0 must come *before* the loop: each _backward multiplies by its output's grad, "
-                "which was still 0", _backward_seed_last),
+        Mistake("root.grad is 1 but every other .grad stayed 0: no _backward ran after root.grad = 1.0 was set (the "
+                "seed came after the loop, or _backward was never called) — set root.grad = 1.0 first, then call "
+                "node._backward() for every node, root first", _backward_seed_last,
+                why="Each _backward multiplies by its output's grad: before the seed that grad is 0, and a _backward "
+                    "that is never called passes nothing on."),
         Mistake("the nodes were visited in forward order (leaves first): walk the topological order reversed, root "
                 "first, so each node has its gradient before it passes it on", _backward_forward_order),
         Mistake("breadth-first (level by level) order lets a node pass its gradient on before a longer path has "

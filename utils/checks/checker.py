@@ -264,7 +264,9 @@ class Checker:
             return swapped.hint, swapped.why, self.section, index
         # a claim is about what the function returns: a driver's output (a measurement) is not that, unless the
         # failing case itself is one
+        # and where the learner's function broke down (raised, or nan/inf) a claim about values says nothing
         runs = [None if outputs[j] is _NOT_RUN or (c.driver is not None and case.driver is None)
+                or (j != index and _broke_down(outputs[j], expecteds[j]))
                 else (outputs[j], expecteds[j], self._args(c), c) for j, c in enumerate(self.cases)]
         failing = [j for j in range(len(self.cases)) if j != index and not passed[j] and outputs[j] is not _NOT_RUN
                    and self.cases[j].driver is None]  # a driver's output (a measurement) is not what is returned

@@ -50,12 +50,10 @@ def _all_zeros(what: str, fn: Callable | None) -> Diagnosis:
                          f"`{argument}` under another name, so `{_short(line)}` changes `{argument}` too and values "
                          f"meant to differ stay the same — make a real copy: {alias} = {argument}.copy()",
                          "Assigning an array to a new name does not copy it: both names see every change.", "zeros")
-    return Diagnosis(f"every value of {what} is 0, but the expected values are not: nothing the function computed "
-                     "reached the result. Check that every element of the result is written (a loop over the wrong "
-                     "range, or a return inside the loop, leaves np.zeros as it was), that arrays you change are "
-                     "copies (y = x.copy(), not y = x), and that no division is an integer division (//)",
-                     "All zeros means the result never changed from its starting value; print your intermediate "
-                     "values on this case to see which step leaves it at 0.", "zeros")
+    return Diagnosis(f"every value of {what} is 0, but the expected values are not: print your intermediate values "
+                     "on this case to see which step gives 0 (an element never written, an array changed through "
+                     "another name, an integer division // are the usual ways)",
+                     "All zeros means the result never changed from its starting value.", "zeros", weak=True)
 
 
 

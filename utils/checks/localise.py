@@ -13,7 +13,7 @@ import numpy as np
 from utils.checks.claims import Diagnosis, _Context
 from utils.checks.compare import ARRAY, NUMBER, _close, _float, compare
 from utils.checks.relations import _factor
-from utils.checks.result import _g
+from utils.checks.result import _g, fmt
 
 
 def _mask_tests(ctx: _Context, shape: tuple) -> list[tuple[np.ndarray, str, np.ndarray]]:
@@ -204,6 +204,13 @@ def _inside(got: Any, expected: Any, args: dict, output_names: Sequence[str], ca
     return ""
 
 
+def _sign(value: Any) -> str:
+    v = _float(value)
+    if v is None or v.ndim != 0 or not np.isfinite(v):
+        return ""
+    return "negative" if v < 0 else "positive"
+
+
 def observe(index: int, outputs: list, expecteds: list, passed: list[bool], cases: Sequence, args_of: list[dict],
             output_names: Sequence[str] = (), kind: str = ARRAY) -> str:
     """What was observed when no explanation is verified (DESIGN §3.2): which cases pass and which fail, which
@@ -221,6 +228,11 @@ def observe(index: int, outputs: list, expecteds: list, passed: list[bool], case
         many = [j for j in failing if (a := _first_array(args_of[j])) is not None and a.ndim == 2 and a.shape[0] > 1]
         if one and len(many) == len(failing) and kind != NUMBER:
             parts.append("right for one sample, wrong for a batch")
+        signs = [_sign(expecteds[j]) for j in ran]
+        if kind == NUMBER and all(signs[j] == "negative" for j in failing) and all(
+                signs[j] != "negative" for j in right):
+            parts.append("right when the answer is positive, wrong when it is negative (your result there: "
+                         + ", ".join(fmt(outputs[j]) for j in failing[:3]) + ")")
     else:
         parts.append(f"wrong on every one of the {n} cases")
     inside = _inside(outputs[index], expecteds[index], args_of[index], output_names, cases[index])
