@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 
 from utils import checks
-from utils.checks.autograd import _judge_numbers
 from utils.checks.checker import Checker, _broke_down
 from utils.checks.claims import fits, predicted
 from utils.checks.compare import _matches
 from utils.checks.core import run_quietly
+from utils.checks.graph import _judge_numbers
 from utils.checks.learner import _call, _Raised
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -280,7 +280,7 @@ def claim_misfit(check: Checker, result, mutant: Callable, seed: int) -> str | N
         if kind == "mistake":
             if case.driver is not None:
                 continue
-            if not _matches(got, _run(what, case), 1e-6, 1e-9):
+            if not _matches(got, _run(what, case), max(case.rtol, 1e-6), max(case.atol, 1e-9)):
                 return case.label
         else:
             if case.driver is not None:

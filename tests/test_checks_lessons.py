@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from checker_harness import claim_fits
 
 from utils import checks
 
@@ -249,6 +250,7 @@ def test_wrong_answer_fails_with_a_hint_naming_it(capsys, name, fn, hint):
     assert not result, out
     assert out.count("\n") <= 1 and out.startswith(f"✗ check_{name}")
     assert hint in out, out
+    assert claim_fits(result, name, fn) is None, out  # the hint's claim holds for fn on unseen inputs too
 
 
 # ------------------------------------------------------------------------------ valid variants

@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 import pytest
+from checker_harness import claim_fits
 
 from utils import checks, iris_net
 from utils.optimizers import SGD
@@ -604,6 +605,7 @@ def test_wrong_answer_fails_with_the_hint_naming_it(capsys, name, fn, hint):
     assert out.startswith(f"✗ check_{name}") and out.count("✗") == 1, out
     assert hint in out, out
     assert result.hint and hint in result.line
+    assert claim_fits(result, name, fn) is None, out  # the hint's claim holds for fn on unseen inputs too
 
 
 def test_every_new_exercise_has_at_least_eight_wrong_answers():
