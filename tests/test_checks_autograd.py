@@ -447,7 +447,7 @@ WRONG = [
     ("topological_order", lambda root: [root], "only the root"),
     ("topological_order", _topo_zeroes_grads, "changed the graph"),
     ("backward", _bw_no_seed, "root.grad was never set"),
-    ("backward", _bw_seed_after, "*before* the loop"),
+    ("backward", _bw_seed_after, "no _backward ran after root.grad"),
     ("backward", _bw_forward_order, "forward order"),
     ("backward", _bw_recursive_preorder, "before every use of it had added its share"),
     ("backward", _bw_iterative_preorder_reversed_children, "before every use of it had added its share"),

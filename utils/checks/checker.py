@@ -271,6 +271,7 @@ class Checker:
         failing = [j for j in range(len(self.cases)) if j != index and not passed[j] and outputs[j] is not _NOT_RUN
                    and self.cases[j].driver is None]  # a driver's output (a measurement) is not what is returned
         observation: tuple[Diagnosis, int] | None = None
+        weak_observation: Diagnosis | None = None  # true of this case, but says little: used only if no case passes
         for j in [index, *failing]:
             found = self._diagnose_case(j, outputs, expecteds, passed, warnings_of, student_fn)
             if found is None:
@@ -282,6 +283,8 @@ class Checker:
                     self._claim = ("relation", found.predict)
                     return found.hint, found.why, self._section_for(found.topic), shown
                 continue
+            if found.weak and j == index and found.predict is None and weak_observation is None:
+                weak_observation = found
             if found.weak or not self._confirmed(found, j, outputs, expecteds, passed, warnings_of, student_fn):
                 continue
             if j == index:
@@ -295,6 +298,13 @@ class Checker:
         if observation is not None:
             found, j = observation
             return found.hint, found.why, self._section_for(found.topic), j
+        # a case with a driver measures one property (how far from x the function looked): what it tests is observed
+        for j, other in enumerate(self.cases):
+            if j != index and not passed[j] and other.driver is not None and other.hint_if_fails \
+                    and not isinstance(outputs[j], _Raised) and outputs[j] is not _NOT_RUN:
+                return other.hint_if_fails, self.about, self.section, j
+        if weak_observation is not None and not any(passed):
+            return weak_observation.hint, weak_observation.why, self._section_for(weak_observation.topic), index
         args_of = [self._args(c) for c in self.cases]
         return (observe(index, outputs, expecteds, passed, self.cases, args_of, self.output_names, self.kind),
                 self.about, self.section, index)

@@ -118,12 +118,12 @@ def compare(got: Any, expected: Any, kind: str, rtol: float, atol: float,
     if kind == ARRAY:
         return _compare_array(got, np.asarray(expected, dtype=np.float64), rtol, atol, "the result")
     # TUPLE: several arrays, e.g. (dinputs, dweights, dbiases)
-    from utils.checks.result import fmt  # result shows values; it imports this module
-
     if got is None:
         return "the result is None — did you forget `return`?"
     if not isinstance(got, tuple | list) or len(got) != len(expected):
-        return f"expected a tuple of {len(expected)} arrays ({', '.join(names)}), got {fmt(got)}"
+        what = (f"a {type(got).__name__} of {len(got)}" if isinstance(got, tuple | list)
+                else f"a single {'array' if isinstance(got, np.ndarray) else type(got).__name__}")
+        return f"expected a tuple of {len(expected)} arrays ({', '.join(names)}), got {what}"
     for i, (g, e) in enumerate(zip(got, expected, strict=True)):
         name = names[i] if i < len(names) else f"item {i}"
         problem = _compare_array(g, np.asarray(e, dtype=np.float64), rtol, atol, name)
