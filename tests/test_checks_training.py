@@ -6,6 +6,7 @@ import copy
 
 import numpy as np
 import pytest
+from checker_harness import claim_fits
 
 from utils import checks, iris_net
 from utils.optimizers import SGD
@@ -565,6 +566,7 @@ WRONG = [
     ("standardize", _sd_no_axis, "per feature (axis=0)"),
     ("standardize", _sd_axis1, "axis=1"),
     ("standardize", _sd_nan, "std 0"),
+    ("standardize", _sd_eps, "X_other"),
     ("standardize", _sd_variance, "not by the variance"),
     ("standardize", _sd_centre_only, "centred but not scaled"),
     ("standardize", _sd_ddof1, "ddof=1"),
@@ -603,6 +605,7 @@ def test_wrong_answer_fails_with_the_hint_naming_it(capsys, name, fn, hint):
     assert out.startswith(f"✗ check_{name}") and out.count("✗") == 1, out
     assert hint in out, out
     assert result.hint and hint in result.line
+    assert claim_fits(result, name, fn) is None, out  # the hint's claim holds for fn on unseen inputs too
 
 
 def test_every_new_exercise_has_at_least_eight_wrong_answers():
@@ -619,7 +622,6 @@ VALID = [
     ("adam_step", _adam_loop),
     ("adam_step", _adam_with()),
     ("standardize", _sd_where),
-    ("standardize", _sd_eps),
     ("standardize", _sd_zero_out),
     ("standardize", _sd_sklearn),
     ("confusion_matrix", _cm_bincount_ok),

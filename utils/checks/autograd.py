@@ -16,16 +16,16 @@ checker does (``utils.checks.core``: green ✓ / red ✗ HTML in a notebook, pla
 
 from __future__ import annotations
 
-import contextlib
-import io
+import collections
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from utils import autograd as ag
 from utils.autograd import Value
-from utils.checks.core import CheckResult, Mistake, _show, fmt, lesson_section
+from utils.checks.checker import Mistake
+from utils.checks.graph import _DEPTH, GraphCase, GraphChecker, Problem, _is_real, _num
+from utils.checks.result import fmt, lesson_section
 
 # the sections of lesson 09 a second line points to (tests/test_checks_autograd.py checks they are headings)
 SECTION_MUL_TANH = lesson_section("09", "3. Exercises: the backward of * and of tanh")
@@ -35,159 +35,6 @@ SECTION_SGD = lesson_section("09", "Exercise: one step of gradient descent")
 SECTION_MISTAKES = lesson_section("09", "8. Common mistakes")
 _FAN_OUT_WHY = ("A Value used twice receives gradient from each use, and its .grad is the sum of them; `=` "
                 "keeps only the last share.")
-
-
-class Problem(Exception):
-    """Raised by a driver when the learner's answer has the wrong form (reported as a problem, not an error)."""
-
-
-class _Raised:
-    def __init__(self, exc: BaseException):
-        self.type, self.message = type(exc), str(exc)
-
-    def __str__(self) -> str:
-        return f"{self.type.__name__}: {self.message}"
-
-
-@dataclass
-class GraphCase:
-    """One run of an exercise: ``driver(fn)`` builds a fresh graph, calls ``fn`` and returns what came out
-    (a dict ``{"a.grad": -2.0, ...}`` or a list of node names), or raises ``Problem``."""
-
-    label: str
-    driver: Callable[[Callable], Any]
-    hint_if_fails: str | None = None
-    rtol: float = 1e-6
-    atol: float = 1e-9
-    graph: Callable[[], Value] | None = None  # for a judge that needs the graph's edges
-
-
-@dataclass
-class GraphChecker:
-    """A checker for an exercise that works on Values. ``reference`` is the right answer, ``mistakes`` are known
-    wrong versions (tried in order; the first whose outcome equals the learner's names the mistake), ``judge``
-    compares an outcome with the reference's (default: every named number within tolerance) and may name a
-    mistake itself."""
-
-    name: str
-    reference: Callable
-    cases: Sequence[GraphCase]
-    mistakes: Sequence[Mistake] = ()
-    verified: str = ""
-    judge: Callable | None = None
-    not_implemented: str = "not implemented yet — replace `raise NotImplementedError()` with your code, then run this cell again"
-    section: str | None = None  # where lesson 09 explains the exercise (a Mistake may name another section)
-    about: str | None = None  # why, in 1–2 sentences, when the mistake found has no ``why`` of its own
-
-    # ------------------------------------------------------------------ running
-    @staticmethod
-    def _run(driver: Callable, fn: Callable) -> Any:
-        """The outcome of ``driver(fn)``: a dict or list, a ``Problem``, a ``_Raised``; NotImplementedError passes."""
-        with contextlib.redirect_stdout(io.StringIO()):  # a learner's debug prints must not break the one line
-            try:
-                return driver(fn)
-            except NotImplementedError:
-                raise
-            except Problem as problem:
-                return problem
-            except RecursionError as exc:
-                return _Raised(RecursionError(f"{exc} (a graph {_DEPTH} Values deep)"))
-            except Exception as exc:  # noqa: BLE001 — a checker reports every error instead of raising
-                return _Raised(exc)
-
-    @staticmethod
-    def _same_outcome(a: Any, b: Any, rtol: float, atol: float) -> bool:
-        if isinstance(a, Problem | _Raised) or isinstance(b, Problem | _Raised):
-            return type(a) is type(b) and str(a) == str(b)
-        if isinstance(a, list) and isinstance(b, list):
-            return a == b
-        if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
-            return all(_is_real(a[k]) and _is_real(b[k]) and math.isclose(a[k], b[k], rel_tol=rtol, abs_tol=atol) for k in a)
-        return False
-
-    def _diagnose(self, case: GraphCase, got: Any) -> tuple[str | None, str | None, str | None]:
-        """(hint, why, section) for a failing case: the first known mistake that gives the same outcome,
-        else the case's own hint."""
-        for mistake in self.mistakes:
-            try:
-                out = self._run(case.driver, mistake.fn)
-            except NotImplementedError:
-                continue
-            if self._same_outcome(got, out, mistake.rtol, mistake.atol):
-                return mistake.hint, mistake.why or self.about, mistake.section or self.section
-        return case.hint_if_fails, self.about, self.section
-
-    # ------------------------------------------------------------------ checking
-    def _finish(self, passed: bool, line: str, case: GraphCase | None = None, hint: str | None = None,
-                problem: str | None = None, why: str | None = None, section: str | None = None) -> CheckResult:
-        """Make the result and show it like every checker: the line and, for a failure, a second line
-        "Why: ... See lesson 09, section '...'."."""
-        second = " ".join(part for part in (f"Why: {why}" if why else "", f"See {section}." if section else "") if part)
-        result = CheckResult(self.name, passed, len(self.cases), line, case.label if case else None, hint, problem,
-                             second or None)
-        _show(result)
-        return result
-
-    def __call__(self, student_fn: Any) -> CheckResult:
-        try:
-            return self._check(student_fn)
-        except Exception as exc:  # noqa: BLE001 — a checker never crashes a learner's notebook
-            return self._finish(False, f"✗ check_{self.name}: the checker could not judge this function "
-                                       f"({type(exc).__name__}: {exc})", problem="checker error")
-
-    def _check(self, student_fn: Any) -> CheckResult:
-        title = f"check_{self.name}"
-        if not callable(student_fn):
-            return self._finish(False, f"✗ {title}: expected your function (pass `{self.name.removesuffix('_backward')}` "
-                                       f"without calling it), got {type(student_fn).__name__} {fmt(student_fn)}",
-                                problem="not a function", why="A checker calls your function itself, on several cases.")
-        for case in self.cases:
-            expected = self._run(case.driver, self.reference)
-            try:
-                got = self._run(case.driver, student_fn)
-            except NotImplementedError:
-                return self._finish(False, f"✗ {title}: {self.not_implemented}", case, problem="not implemented yet")
-            where = f'✗ {title} — case "{case.label}": '
-            if isinstance(got, _Raised | Problem):
-                hint, why, section = self._diagnose(case, got)
-                problem = f"raised {got.type.__name__}" if isinstance(got, _Raised) else str(got)
-                line = where + (f"your function raised {got}" if isinstance(got, _Raised) else str(got))
-                line += f". Hint: {hint}" if hint else ""
-                return self._finish(False, line, case, hint, problem, why, section)
-            verdict = (self.judge or _judge_numbers)(case, expected, got)
-            if verdict is not None:
-                problem, shown_expected, shown_got, judged_hint = verdict
-                if judged_hint:  # the judge named the mistake itself
-                    hint, why, section = judged_hint, self.about, self.section
-                else:
-                    hint, why, section = self._diagnose(case, got)
-                line = where + f"{problem}; expected {shown_expected}, got {shown_got}" + (f". Hint: {hint}" if hint else "")
-                return self._finish(False, line, case, hint, problem, why, section)
-        line = f"✓ {title}: all {len(self.cases)} cases pass" + (f" ({self.verified})" if self.verified else "")
-        return self._finish(True, line)
-
-
-def _is_real(x: Any) -> bool:
-    """A plain number (int, float, numpy scalar or 0-d array), not a bool and not a Value."""
-    if isinstance(x, bool | Value):
-        return False
-    if isinstance(x, int | float):
-        return True
-    return getattr(x, "shape", None) == () and getattr(getattr(x, "dtype", None), "kind", "") in "fiu" and hasattr(x, "dtype")
-
-
-def _num(x: float) -> str:
-    return f"{float(x):.6g}"
-
-
-def _judge_numbers(case: GraphCase, expected: dict, got: dict):
-    """First named number that differs: (problem, expected, got, hint) or None when all agree."""
-    for key, want in expected.items():
-        have = got.get(key)
-        if not _is_real(have) or not math.isfinite(float(have)) or not math.isclose(
-                float(have), want, rel_tol=case.rtol, abs_tol=case.atol):
-            return f"wrong {key}", _num(want), _num(have) if _is_real(have) else fmt(have), None
-    return None
 
 
 def _grad_of(node: Value, what: str = "grad") -> float:
@@ -282,7 +129,10 @@ check_mul_backward = GraphChecker(
     ],
     mistakes=[
         Mistake("a.grad and b.grad did not change: _backward must add b.data * out.grad to a.grad and a.data * "
-                "out.grad to b.grad (the other factor's .data — its .grad is still 0)", _mul_with(lambda a, b, o: None)),
+                "out.grad to b.grad", _mul_with(lambda a, b, o: None)),
+        Mistake("_backward used the other factor's .grad where the chain rule needs the other factor's .data: "
+                "a.grad += b.data * out.grad, b.grad += a.data * out.grad",
+                _mul_with(lambda a, b, o: (_add(a, b.grad * o.grad), _add(b, a.grad * o.grad)))),
         Mistake("`=` replaced the gradient instead of adding to it: a Value used twice (a * a, or a used elsewhere "
                 "too) must collect gradient from every use — write a.grad += ..., b.grad += ...",
                 _mul_with(lambda a, b, o: (_set(a, b.data * o.grad), _set(b, a.data * o.grad))),
@@ -380,7 +230,6 @@ check_tanh_backward = GraphChecker(
 
 
 # ===================================================================================== graphs for the order and backward
-_DEPTH = 200
 
 
 def _neuron_graph() -> Value:
@@ -522,7 +371,7 @@ def _judge_order(case: GraphCase, expected: list[str], got: list[str]):
     inputs = {n.label: [c.label for c in n.inputs] for n in nodes}
     data = {n.label: n.data for n in nodes}
     shown = _short(expected)
-    counts = {name: got.count(name) for name in set(got)}
+    counts = collections.Counter(got)
     twice = [name for name in got if counts[name] > 1]
     if twice:
         return (f"`{twice[0]}` appears {counts[twice[0]]} times", f"each node once, e.g. {shown}", _short(got),
@@ -699,8 +548,11 @@ check_backward = GraphChecker(
     mistakes=[
         Mistake("root.grad was never set, so every gradient stayed 0: start with root.grad = 1.0 (d root / d root = 1)",
                 _backward_no_seed),
-        Mistake("root.grad = 1.0 must come *before* the loop: each _backward multiplies by its output's grad, "
-                "which was still 0", _backward_seed_last),
+        Mistake("root.grad is 1 but every other .grad stayed 0: no _backward ran after root.grad = 1.0 was set (the "
+                "seed came after the loop, or _backward was never called) — set root.grad = 1.0 first, then call "
+                "node._backward() for every node, root first", _backward_seed_last,
+                why="Each _backward multiplies by its output's grad: before the seed that grad is 0, and a _backward "
+                    "that is never called passes nothing on."),
         Mistake("the nodes were visited in forward order (leaves first): walk the topological order reversed, root "
                 "first, so each node has its gradient before it passes it on", _backward_forward_order),
         Mistake("breadth-first (level by level) order lets a node pass its gradient on before a longer path has "

@@ -52,6 +52,7 @@ check_relu_backward = Checker(
         Mistake("that is the mask alone: multiply it by dvalues (chain rule: incoming gradient × local slope)",
                 lambda d, z: (_a(z) > 0).astype(float)),
         Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) <= 0)),
+        Mistake("the mask is inverted (inputs < 0): keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) < 0)),
         Mistake("that is relu applied to dvalues; the backward pass masks dvalues by inputs > 0",
                 lambda d, z: np.maximum(0, _a(d))),
         Mistake("dvalues was multiplied by relu(inputs), the forward output; multiply by the slope instead, which is "
@@ -86,6 +87,8 @@ check_sigmoid_backward = Checker(
         Case("dvalues [[1.0]], inputs [[0.0]] (slope 0.25)", (np.array([[1.0]]), np.array([[0.0]]))),
         Case("a (3, 3) batch", (_D, _Z)),
         Case("saturated inputs ±30", (np.ones((1, 4)), np.array([[-30.0, -5.0, 5.0, 30.0]]))),
+        Case("extreme inputs ±1000 and ±1e4 (the slope is 0 there, never nan)",
+             (np.ones((1, 6)), np.array([[-1e4, -1000.0, -710.0, 710.0, 1000.0, 1e4]]))),
     ],
     mistakes=[
         Mistake("σ'(z) = σ(z)(1 − σ(z)) uses the sigmoid of the inputs: compute s = sigmoid(inputs) first",

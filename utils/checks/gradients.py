@@ -319,12 +319,12 @@ class _NumericalGradientChecker(Checker):
 
     def _explain(self, index, outputs, warned, expecteds, numpy_warnings, passed, warnings_of=None,
                  student_fn=None):
-        hint, why, section = super()._explain(index, outputs, warned, expecteds, numpy_warnings, passed,
-                                              warnings_of, student_fn)
+        hint, why, section, shown = super()._explain(index, outputs, warned, expecteds, numpy_warnings, passed,
+                                                     warnings_of, student_fn)
         if hint == _ALL_ZEROS and student_fn is not None:
             with contextlib.suppress(Exception):
                 hint, why = _all_zeros_explained(student_fn)
-        return hint, why, section
+        return hint, why, section, shown
 
 
 check_numerical_gradient = _NumericalGradientChecker(

@@ -34,6 +34,8 @@ _REG_CASES = [
          hint_if_fails="errors of opposite sign must not cancel"),
     Case("a column (5, 1)", _column_case),
     Case("several outputs per sample (4, 3)", (_rng.normal(size=(4, 3)), _rng.normal(size=(4, 3)))),
+    Case("y_pred [0.1234, -0.5678, 0.9012], y_true [0.2, -0.4, 1.1] (a loss with many decimals)",
+         (np.array([0.1234, -0.5678, 0.9012]), np.array([0.2, -0.4, 1.1]))),
 ]
 
 
@@ -141,6 +143,10 @@ check_binary_cross_entropy = Checker(
                                                np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))),
         Case("confident and wrong: y_pred [1.0, 0.0], y_true [0, 1]", (np.array([1.0, 0.0]), np.array([0.0, 1.0])),
              hint_if_fails="log(0) is -inf: clip y_pred to [1e-7, 1 - 1e-7] first"),
+        Case("confident and right: y_pred [0.0, 0.4], y_true [0, 1] (without clipping, 0 × log(0) is nan)",
+             (np.array([0.0, 0.4]), np.array([0.0, 1.0]))),
+        Case("confident and right: y_pred [1.0, 0.4], y_true [1, 0] (without clipping, 0 × log(1 - 1) is nan)",
+             (np.array([1.0, 0.4]), np.array([1.0, 0.0]))),
     ],
     mistakes=[
         Mistake("that is the sum over the batch, not the mean (np.sum inside np.mean still returns the sum): use "
@@ -287,6 +293,9 @@ check_accuracy = Checker(
              hint_if_fails="one-hot targets: turn them into labels with np.argmax(y_true, axis=1)"),
         Case("raw scores (4 samples) with labels [0, 1, 2, 2]", (_SCORES, _SL)),
         Case("4 samples (4 × 3 probabilities) with one-hot targets", (_P4, np.eye(3)[_L4])),
+        Case("4 samples, labels [1, 0, 2, 1], one of them predicted wrongly (accuracy 0.75)",
+             (np.array([[0.05, 0.9, 0.05], [0.7, 0.1, 0.2], [0.2, 0.1, 0.7], [0.6, 0.3, 0.1]]),
+              np.array([1, 0, 2, 1]))),
     ],
     mistakes=[
         Mistake("probabilities were compared with the labels directly: take the predicted class with "

@@ -47,6 +47,7 @@ check_neuron_output = Checker(
         Case("inputs [1, 2, 3, 2.5], weights [0.2, 0.8, -0.5, 1.0], bias 2",
              ([1.0, 2.0, 3.0, 2.5], [0.2, 0.8, -0.5, 1.0], 2.0)),
         Case("x = [1, -2, 3], w = [-3, -1, 2], b = 1", ([1.0, -2.0, 3.0], [-3.0, -1.0, 2.0], 1.0)),
+        Case("inputs [1, 2], weights [-1, -0.5], bias 0.5 (a negative output, -1.5)", ([1.0, 2.0], [-1.0, -0.5], 0.5)),
         Case("numpy arrays, 5 inputs, bias -0.7", (_x5, _w5, -0.7),
              hint_if_fails="your function must also work for numpy arrays of any length"),
     ],

@@ -47,6 +47,8 @@ check_sgd_momentum_step = Checker(
              (np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2), 0.1, 0.9)),
         Case("a step with velocity [0.2, -0.1] carried in", (np.array([1.0, 2.0]), np.array([0.5, -1.0]),
                                                            np.array([0.2, -0.1]), 0.1, 0.9)),
+        Case("param [0.37, -1.62, 2.05] (not whole numbers), velocity [0.3, 0.1, -0.2], lr 0.05, momentum 0.8",
+             (np.array([0.37, -1.62, 2.05]), np.array([1.5, -0.4, 0.8]), np.array([0.3, 0.1, -0.2]), 0.05, 0.8)),
         Case("two steps in a row on a (2, 2) weight matrix, lr 0.01, momentum 0.9",
              (np.array([[0.5, -0.5], [1.0, 0.0]]), [np.array([[1.0, 2.0], [-1.0, 0.5]]),
                                                    np.array([[0.5, 1.0], [-2.0, 0.0]])], np.zeros((2, 2)), 0.01, 0.9),

@@ -1,0 +1,69 @@
+"""One harness for every checker test: run a checker quietly, and judge what it said.
+
+    result = run("softmax", fn)                 # or run(check_softmax, fn)
+    assert_rejected(result, "axis")             # ✗, one line (+ Why), the hint contains "axis" (or matches a regex)
+    assert_accepted(result)                     # ✓
+    assert claim_fits(result, fn) is None       # the hint's claim holds for fn on inputs the checker never saw
+
+``assert_rejected`` also re-checks the hint's claim (DESIGN §3: a hint is a claim, and a claim is verified) against
+the learner's function on the checker's cases and on perturbed versions of them (``checker_mutants.claim_misfit``).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from checker_mutants import GENERIC, claim_misfit
+
+from utils import checks
+from utils.checks.checker import Checker
+from utils.checks.core import CheckResult, run_quietly
+
+
+def checker(exercise: str | Any) -> Any:
+    return getattr(checks, f"check_{exercise}") if isinstance(exercise, str) else exercise
+
+
+def run(exercise: str | Any, fn: Any) -> CheckResult:
+    """The checker's result for ``fn``, nothing printed."""
+    return run_quietly(checker(exercise), fn)
+
+
+def hint_names(result: CheckResult, keyword: str, regex: bool = False) -> bool:
+    """Does the hint contain the keyword (case-insensitive), or match the regex, and name a cause (not only what was
+    observed)?"""
+    hint = result.hint or ""
+    if regex:
+        return not hint.startswith(GENERIC) and re.search(keyword, hint, re.IGNORECASE) is not None
+    return keyword.lower() in hint.lower()
+
+
+def claim_fits(result: CheckResult, exercise: str | Any, fn: Callable) -> str | None:
+    """None when the result's claim (if any) holds for ``fn`` on the checker's cases and perturbed ones; otherwise
+    the case where it does not."""
+    check = checker(exercise)
+    inner = getattr(check, "checker", check)
+    if not isinstance(inner, Checker) or result.passed:
+        return None
+    return claim_misfit(inner, result, fn, zlib.crc32(result.line.encode()))
+
+
+def assert_rejected(result: CheckResult, keyword: str | None = None, *, regex: bool = False,
+                    exercise: str | Any | None = None, fn: Callable | None = None) -> None:
+    name = result.name
+    assert not result.passed, f"accepted a wrong {name}: {result.line}"
+    assert result.line.startswith(f"✗ check_{name}"), result.line
+    assert "\n" not in result.line, result.line
+    if keyword is not None:
+        assert hint_names(result, keyword, regex), f"expected a hint about {keyword!r}; got:\n{result.text}"
+    if fn is not None:
+        misfit = claim_fits(result, exercise or name, fn)
+        assert misfit is None, f"the hint's claim does not hold for this function on {misfit!r}:\n{result.text}"
+
+
+def assert_accepted(result: CheckResult) -> None:
+    assert result.passed, result.text
+    assert result.line.startswith(f"✓ check_{result.name}"), result.line
