@@ -7,6 +7,9 @@ headless or remote machine would copy it, and asserts:
 
 - `make lab`: the URL names lesson 00 and opens it as the active document (not the Launcher), and no Jupyter
   news pop-up appears;
+- a lesson run, saved, its kernel shut down and the page reloaded (a learner coming back the next day) shows its
+  widgets' last pictures, never "Error displaying widget: model not found" (the course's settings save widget
+  state in the notebook);
 - `make teach`: JupyterLab is rooted at the repository, so solutions/ and notebooks/ are both in the file browser.
 
 Run with `make test-browser` (sets RUN_BROWSER_TESTS=1). Every wait is bounded.
@@ -76,10 +79,19 @@ class MakeServer:
         self._file.close()
 
 
-def _serve(target, course_checkout, tmp_path):
+def _serve(target, course_checkout, tmp_path, render_every_cell=False):
     config_dir = tmp_path / "jupyter-config"
     config_dir.mkdir()
+    if render_every_cell:  # no windowing, so a widget far down the notebook exists in the page
+        tracker = config_dir / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+        tracker.parent.mkdir(parents=True)
+        tracker.write_text('{"windowingMode": "none"}')
     return MakeServer(target, course_checkout, tmp_path / f"make-{target}.log", config_dir)
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.click(f"div.lm-MenuBar-itemLabel:text-is('{menu}')", timeout=10_000)
+    page.locator(".lm-Menu .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}")).first.click(timeout=10_000)
 
 
 def test_make_lab_opens_lesson_00_without_a_news_pop_up(browser, course_checkout, tmp_path):
@@ -105,6 +117,42 @@ def test_make_lab_opens_lesson_00_without_a_news_pop_up(browser, course_checkout
         assert not any(NEWS.search(t) for t in texts), f"a news pop-up is showing: {texts}"
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "first_screen_make_lab.png"))
+    finally:
+        page.close()
+        server.stop()
+
+
+def test_a_reopened_lesson_shows_its_widgets_last_pictures(browser, course_checkout, tmp_path):
+    server = _serve("lab", course_checkout, tmp_path, render_every_cell=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    widget_errors = page.locator(".jp-OutputArea-output", has_text="Error displaying widget")
+    figures = page.locator(".jp-NotebookPanel:visible .nn-explorer img.nn-figure")
+    try:
+        url = server.printed_url()
+        page.goto(url, timeout=120_000)
+        page.locator("#jp-main-statusbar", has_text=re.compile(r"Idle")).wait_for(timeout=120_000)
+        _menu(page, "Run", "Run All Cells")
+        figures.first.wait_for(timeout=120_000)
+        page.wait_for_function("() => [...document.querySelectorAll('.nn-explorer img.nn-figure')].every(i => i.naturalWidth > 0)",
+                               timeout=30_000)
+        shown = figures.count()
+        page.keyboard.press("Control+s")
+        page.locator(".lm-TabBar-tab.lm-mod-current.jp-mod-dirty").wait_for(state="detached", timeout=30_000)
+        _menu(page, "Kernel", "Shut Down All Kernels")
+        accept = page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept, .jp-Dialog .jp-Dialog-button.jp-mod-warn")
+        accept.first.click(timeout=10_000)
+        page.locator(".jp-Dialog").wait_for(state="detached", timeout=10_000)
+
+        page.goto(url, timeout=120_000)  # the next day: the page reloads, no kernel holds the widgets
+        page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=120_000)
+        figures.first.wait_for(timeout=60_000)
+        page.wait_for_timeout(3_000)  # a model that cannot be found turns into the error message after a moment
+        assert widget_errors.count() == 0, "a reopened lesson shows 'Error displaying widget'"
+        assert figures.count() == shown >= 1, f"{figures.count()} of {shown} widget pictures came back"
+        assert page.evaluate("() => [...document.querySelectorAll('.nn-explorer img.nn-figure')].every(i => i.naturalWidth > 100)")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        figures.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "first_screen_reopened_lesson.png"))
     finally:
         page.close()
         server.stop()
