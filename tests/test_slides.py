@@ -159,17 +159,19 @@ def test_bare_numbers_show_their_code_and_long_code_is_skipped():
 def test_the_deck_first_sets_the_projector_style_of_figures(monkeypatch):
     import matplotlib
 
-    from utils import plots
+    from utils import style as course_style
 
     deck = slides.deck_notebook(new_notebook(cells=[new_markdown_cell("# Hi")]))
     style = deck.cells[0]
     assert style.metadata["slideshow"]["slide_type"] == "skip" and style.source == slides.SLIDE_STYLE_SOURCE
-    monkeypatch.setattr(plots, "COURSE_STYLE", dict(plots.COURSE_STYLE))
+    monkeypatch.setattr(course_style, "COURSE_STYLE", dict(course_style.COURSE_STYLE))
     with matplotlib.rc_context():
         exec(compile(style.source, "<slide style>", "exec"), {})
         # 12 pt at the course's 100 dpi: tick labels of at least 16 CSS px before the deck grows the figure
         assert matplotlib.rcParams["xtick.labelsize"] * matplotlib.rcParams["figure.dpi"] / 72 >= 16
-        assert plots.COURSE_STYLE["ytick.labelsize"] == slides.SLIDE_TICK_PT
+        assert course_style.COURSE_STYLE["ytick.labelsize"] == slides.SLIDE_TICK_PT
+        fig, (ax,) = course_style.new_figure(4, 3)
+        assert ax.xaxis.get_ticklabels()[0].get_fontsize() == slides.SLIDE_TICK_PT  # a figure made afterwards
 
 
 # ----------------------------------------------------------------------------------------- height estimates

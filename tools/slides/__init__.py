@@ -96,10 +96,9 @@ SLIDE_STYLE = {"font.size": 12, "axes.titlesize": 14, "axes.labelsize": 13, "xti
                "ytick.labelsize": SLIDE_TICK_PT, "legend.fontsize": 12, "figure.titlesize": 15}
 SLIDE_STYLE_SOURCE = (
     "# the slides' projector style (tools.slides): bigger text in every figure drawn from here on\n"
-    "import matplotlib\n"
-    "from utils import plots as _slide_plots\n\n"
-    f"_slide_plots.COURSE_STYLE.update({SLIDE_STYLE!r})\n"
-    "matplotlib.rcParams.update(_slide_plots.COURSE_STYLE)\n"
+    "from utils import style as _slide_style\n\n"
+    f"_slide_style.COURSE_STYLE.update({SLIDE_STYLE!r})\n"
+    "_slide_style.use_course_style()\n"
 )
 
 
