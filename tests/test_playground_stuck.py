@@ -46,3 +46,27 @@ def test_the_playground_tells_why_xor_with_two_hidden_units_is_stuck():
         playground.step()
     assert playground.history.accuracy[-1] < 0.95
     assert "stuck:" in playground.readout.value and "dead" in playground.readout.value
+
+
+def test_decision_regions_follow_the_boundary_between_grid_points():
+    """A diagonal boundary on a coarse 10 x 10 grid: the painted regions step once per pixel row band of the fine
+    grid (4 per cell), not once per grid cell (a staircase of 10 steps)."""
+    from utils.style import new_figure
+    from utils.widgets.rendering import RegionImage
+
+    fig, (ax,) = new_figure(4, 4)
+    ax.set(xlim=(0, 1), ylim=(0, 1))
+    xs = (np.arange(10) + 0.5) / 10
+    xx, yy = np.meshgrid(xs, xs)
+    scores = np.stack([np.zeros_like(xx), xx - 0.8 * yy], axis=2)  # class 1 right of the line x = 0.8 y
+    image = RegionImage(ax, np.zeros((10, 10)), "tab10", 0, 9)
+    image.set_data(scores)
+    assert image.get_array().shape == (10, 10)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)
+    x0, y0, x1, y1 = (int(round(v)) for v in ax.bbox.extents)
+    height = pixels.shape[0]
+    box = pixels[height - y1 + 2:height - y0 - 2, x0 + 2:x1 - 2]
+    left_colour = box[:, 0][:, None, :]
+    edges = [int(np.argmax(np.any(row != left_colour[i], axis=-1))) for i, row in enumerate(box)]
+    assert len(set(edges)) > 2 * 10, f"the boundary moves in {len(set(edges))} steps: a staircase of grid cells"
