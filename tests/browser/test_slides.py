@@ -143,9 +143,11 @@ MEASURE_SLIDE = """([tickPx, title]) => {
         return tickPx * img.getBoundingClientRect().width / scale / base;
     });
     const bare = [...slide.querySelectorAll('.jp-CodeCell')].filter(cell => {
-        const out = cell.querySelector('.jp-OutputArea-output pre');
+        // every printed output of the cell together (the page shows each print of a stream as its own block)
+        const outs = [...cell.querySelectorAll('.jp-OutputArea-output pre')].filter(shown);
+        const out = outs.length ? outs[0] : null;
         const input = cell.querySelector('.jp-Cell-inputWrapper');
-        const text = out ? out.textContent.replace(/array|nan|inf|(?<=\\d)[eE](?=[+-]?\\d)/g, '') : '';
+        const text = out ? outs.map(o => o.textContent).join('\\n').replace(/array|nan|inf|(?<=\\d)[eE](?=[+-]?\\d)/g, '') : '';
         return out && shown(out) && text.trim() && !/\\p{L}/u.test(text) && !(input && shown(input));
     }).map(cell => cell.textContent.trim().slice(0, 60));
     return {
