@@ -8,10 +8,11 @@ PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install work lab test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
+.PHONY: help install work lab teach test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
 
 help:
 	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
+	@echo "make teach          JupyterLab at the repository root (solutions/, notebooks/, docs/): for teachers"
 	@echo "make work           copy lessons you do not have yet into work/ (never overwrites your files)"
 	@echo "make test           ruff, unit + checker tests, notebooks <-> solutions sync, nbval on every lesson"
 	@echo "make notebooks      regenerate notebooks/ from solutions/"
@@ -39,8 +40,21 @@ install: $(STAMP)
 work:
 	$(PYTHON_FOR_WORK) -m tools.work
 
+# JupyterLab with the course's own Jupyter settings (tools/jupyter-config, added to JUPYTER_CONFIG_PATH; the
+# user's ~/.jupyter is not touched): no news pop-up, no update check. The URL it prints opens lesson 00 itself
+# (default_url), for anyone who copies it into a browser (headless, remote, container, WSL).
+# LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser --port=8890".
+LAB_ARGS ?=
+JUPYTER_LAB = JUPYTER_CONFIG_PATH="$(CURDIR)/tools/jupyter-config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))" \
+  $(abspath $(BIN))/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --LabApp.news_url=None \
+  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 lab: $(STAMP) work
-	cd work && $(abspath $(BIN))/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) 00_start_here.ipynb
+	cd work && $(JUPYTER_LAB) --LabApp.default_url=/lab/tree/00_start_here.ipynb $(LAB_ARGS)
+
+# For teachers (docs/teaching.md): the same JupyterLab rooted at the repository, so solutions/ and notebooks/ are
+# both reachable; it opens on solutions/.
+teach: $(STAMP)
+	$(JUPYTER_LAB) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/solutions $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks

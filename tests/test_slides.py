@@ -106,6 +106,74 @@ def test_a_cell_taller_than_a_slide_is_reported():
     assert len(result.warnings) == 1 and "cell 1" in result.warnings[0] and "split the cell" in result.warnings[0]
 
 
+def _verdict(check: str, hint: str):
+    html = (f'<div class="nnfs-check nnfs-check-fail"><div style="color:#c0262d"><b>✗ {check}</b> — case "x": wrong '
+            f'values; expected [[1.0]] got [[2.0]]. <b>Hint:</b> {hint}</div><div>Why: because.</div></div>')
+    return new_output("display_data", data={"text/html": html, "text/plain": f"✗ {check} Hint: {hint}"})
+
+
+def _mistakes_notebook():
+    return new_notebook(cells=[
+        new_markdown_cell("## 1. Idea\n\ntext"), _code(_stream("the loss: 0.5\n")),
+        new_markdown_cell("## 4. Common mistakes\n\nEach function below is wrong on purpose."),
+        _code(_verdict("check_softmax", "softmax summed over the whole array: use axis=-1 (lesson 03, §3)"),
+              _verdict("check_softmax", "softmax summed over the whole array: use axis=-1 (lesson 03, §3)"),
+              _verdict("check_relu", "Python's max(0, z) compares the whole array (an array, not a number) at once; "
+                                     "use np.maximum")),
+        new_markdown_cell("The checker also recognises a loop over the rows."),
+        new_markdown_cell("### A learning rate that is too high"), _code(_stream("diverged at epoch 3\n")),
+        new_markdown_cell("## Summary\n\n- done")])
+
+
+def test_a_mistakes_section_becomes_a_short_list_of_what_learners_get_wrong():
+    nb = _mistakes_notebook()
+    assert slides.mistakes_summary(nb.cells, slides.mistakes_sections(nb.cells)[2]) == [
+        "**softmax**: softmax summed over the whole array",  # once, without the fix and the lesson reference
+        "**relu**: Python's max(0, z) compares the whole array (an array, not a number) at once"]
+    # the raw verdicts and the sentence about them are skipped; the demonstration with its own output stays
+    assert _types(nb.cells) == ["slide", "-", "slide", "skip", "skip", "subslide", "-", "slide"]
+    deck = slides.deck_notebook(nb)
+    heading = deck.cells[3]
+    assert heading.source.splitlines()[0] == "## 4. Common mistakes" and slides.MISTAKES_TITLE in heading.source
+    assert "wrong on purpose" not in heading.source and "expected" not in heading.source
+    assert nb.cells[2].source.endswith("wrong on purpose.")  # the lesson itself is not changed
+
+
+def test_bare_numbers_show_their_code_and_long_code_is_skipped():
+    short = new_code_cell("output = 2 * 1.15\nprint(round(output, 6))")
+    short.outputs = [_stream("2.3\n")]
+    long = new_code_cell("\n".join(f"x{i} = {i}" for i in range(slides.BARE_CODE_MAX_LINES + 1)) + "\nprint(x1)")
+    long.outputs = [_stream("[[-2.5  0.   3.7]]\n")]
+    worded = new_code_cell("print(x)")
+    worded.outputs = [_stream("loss 1e-05 after 3 epochs\n")]
+    assert slides.bare_output(short) and slides.bare_output(long) and not slides.bare_output(worded)
+    assert slides.bare_output(_code(new_output("execute_result", data={"text/plain": "array([1., nan])"})))
+    nb = new_notebook(cells=[new_markdown_cell("## A"), short, long, worded])
+    assert slides.layout(nb).slide_types == ["slide", "-", "skip", "-"]
+    assert slides.deck_height(nb.cells, 1) == slides.cell_height(short) + 2 * slides.CODE_LINE_PX + slides.CODE_BLOCK_PAD_PX
+    deck = slides.deck_notebook(nb)
+    assert deck.cells[2].metadata["nn_slides"] == {"show_code": True}
+    assert "nn_slides" not in deck.cells[4].metadata
+
+
+def test_the_deck_first_sets_the_projector_style_of_figures(monkeypatch):
+    import matplotlib
+
+    from utils import style as course_style
+
+    deck = slides.deck_notebook(new_notebook(cells=[new_markdown_cell("# Hi")]))
+    style = deck.cells[0]
+    assert style.metadata["slideshow"]["slide_type"] == "skip" and style.source == slides.SLIDE_STYLE_SOURCE
+    monkeypatch.setattr(course_style, "COURSE_STYLE", dict(course_style.COURSE_STYLE))
+    with matplotlib.rc_context():
+        exec(compile(style.source, "<slide style>", "exec"), {})
+        # 12 pt at the course's 100 dpi: tick labels of at least 16 CSS px before the deck grows the figure
+        assert matplotlib.rcParams["xtick.labelsize"] * matplotlib.rcParams["figure.dpi"] / 72 >= 16
+        assert course_style.COURSE_STYLE["ytick.labelsize"] == slides.SLIDE_TICK_PT
+        fig, (ax,) = course_style.new_figure(4, 3)
+        assert ax.xaxis.get_ticklabels()[0].get_fontsize() == slides.SLIDE_TICK_PT  # a figure made afterwards
+
+
 # ----------------------------------------------------------------------------------------- height estimates
 def test_image_height_uses_the_display_size_and_the_slide_cap():
     small = slides.output_height(_image(1656, 597, {"width": 828, "height": 298}))  # 2x pixels, shown at half
@@ -200,9 +268,10 @@ def test_voila_command_serves_the_course_template_on_localhost(tmp_path):
     reveal.mkdir(parents=True)
     (reveal / "reveal.js").write_text("")
     argv, env = slides.voila_command("solutions/01_neuron.ipynb", port=8999, prefix=tmp_path)
-    assert argv[1:4] == ["-m", "voila", "solutions/01_neuron.ipynb"]
+    assert argv[1:4] == ["-m", "tools.slides.serve", "solutions/01_neuron.ipynb"]
     assert "--template=nn-slides" in argv and "--Voila.ip=127.0.0.1" in argv and "--port=8999" in argv
-    assert "--strip_sources=True" in argv and "--no-browser" in argv
+    # code reaches the page (hidden by the slide CSS) so the teacher's view can show it
+    assert "--strip_sources=False" in argv and "--no-browser" in argv
     assert env["JUPYTER_PATH"].split(":")[0] == str(slides.JUPYTER_ROOT)
     assert env["TQDM_DISABLE"] == "1"
 

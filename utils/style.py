@@ -102,6 +102,14 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, *, s
     return fig, (axes if not squeeze else list(axes.flat))
 
 
+def signed(value: float, decimals: int = 2) -> str:
+    """A term added to a sum, as a learner writes it: ``+ 0.50`` or ``− 0.50`` (never ``+ -0.50``), a true minus
+    sign and no ``− 0.00``."""
+    text = f"{abs(float(value)):.{decimals}f}"
+    negative = float(value) < 0 and text.strip("0.") != ""
+    return ("− " if negative else "+ ") + text
+
+
 def number(value: float, digits: int = 4) -> str:
     """A number as a learner writes it inside a picture: ``digits`` significant digits, a true minus sign (−),
     never ``-0``: 6, −0.5, 0.9951, 1.2e−05."""

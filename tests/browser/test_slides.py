@@ -1,13 +1,15 @@
 """The two classroom modes in a real Chromium at 1280x720, with the network cut.
 
-1. Slides (`make slides LESSON=NN`, i.e. ``python -m tools.slides --serve``): lessons 01 and 07, their slide types
-   set by the rule (``tools.slides.apply_layout``) on the throw-away copy, so the test does not depend on what the
-   lessons store. Every request to a host other than 127.0.0.1 is aborted; the test asserts that nothing asked for
-   one, that reveal.js is loaded and styled (a deck, not a stacked page), that every slide's content fits the
-   720 px slide, that no widget failed to display, that ArrowRight on a focused slider moves the slider (the
-   figure redraws) and not the deck, and how the deck's keys move (ArrowRight skips sub-slides, Space visits
-   them). Every slide is saved to screenshots/slides/<lesson>_<nn>.png, the measured heights to
-   screenshots/slides/<lesson>_heights.json.
+1. Slides (`make slides LESSON=NN`, i.e. ``python -m tools.slides --serve``): lessons 03 and 07 (the deck applies
+   the slide rule itself, ``tools.slides.deck_notebook``). Every request to a host other than 127.0.0.1 is
+   aborted; the test asserts that nothing asked for one, that reveal.js is loaded and styled (a deck, not a
+   stacked page), that ArrowRight alone visits every slide and sub-slide in order (linear navigation), and on
+   every slide: its content fits the 720 px slide, text is readable from the back row (measured from the
+   rendered page: body text >= 20 px, widget labels >= 16 px, figure tick labels >= 16 px), no raw checker
+   verdict is shown (a mistakes section is a "what learners get wrong" list) and no bare numbers without
+   their code. Then: no widget failed to display, ArrowRight on a focused slider moves the slider (the figure
+   redraws) and not the deck, and the teacher's view (``?code``) shows the code. Every slide is saved to
+   screenshots/slides/<lesson>_<nn>.png, the measured heights to screenshots/slides/<lesson>_heights.json.
 2. Live coding: JupyterLab's View → Appearance → Presentation Mode and → Simple Interface make the text bigger
    and show one notebook; a cell still runs.
 
@@ -18,18 +20,22 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import time
 from urllib.parse import urlparse
 
 import nbformat
 import pytest
-from conftest import SCREENSHOTS, Server, free_port, wait_for_http
+from conftest import ROOT, SCREENSHOTS, Server, free_port, wait_for_http
 
-from tools.slides import SLIDE_H, SLIDE_W, WIDGET_MIME, apply_layout
+from tools.slides import MISTAKES_TITLE, SLIDE_H, SLIDE_STYLE, SLIDE_W, WIDGET_MIME, deck_notebook
 
 SLIDES = SCREENSHOTS / "slides"
-LESSONS = ["01_neuron", "07_training"]
+LESSONS = ["03_activations", "07_training"]
+SLIDER_TO_MOVE = {"03_activations": -1, "07_training": 0}
+MIN_TEXT_PX, MIN_WIDGET_TEXT_PX, MIN_TICK_PX = 20, 16, 16
+TICK_PX = SLIDE_STYLE["xtick.labelsize"] * 100 / 72  # a tick label in CSS px at a figure's own display size
 DECK_TIMEOUT_MS = 240_000  # Voilà runs the whole notebook before the page arrives (lesson 07 trains networks)
 
 
@@ -37,12 +43,11 @@ DECK_TIMEOUT_MS = 240_000  # Voilà runs the whole notebook before the page arri
 def decks(course_copy, tmp_path_factory):
     """Both decks served at once (their notebooks run in parallel): ``{lesson: (server, widget cells)}``."""
     logs = tmp_path_factory.mktemp("slides-logs")
+    if not (course_copy / "tools").exists():  # `python -m tools.slides` runs from the course's root
+        shutil.copytree(ROOT / "tools", course_copy / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     servers, widget_cells = {}, {}
     for lesson in LESSONS:
-        path = course_copy / "solutions" / f"{lesson}.ipynb"
-        nb = nbformat.read(path, as_version=4)
-        apply_layout(nb)
-        nbformat.write(nb, path)
+        nb = deck_notebook(nbformat.read(course_copy / "solutions" / f"{lesson}.ipynb", as_version=4))
         widget_cells[lesson] = sum(
             1 for cell in nb.cells if cell.metadata.get("slideshow", {}).get("slide_type") not in ("skip", "notes")
             and any(WIDGET_MIME in output.get("data", {}) for output in cell.get("outputs", [])))
@@ -125,6 +130,37 @@ def _go(page, h: int, v: int) -> None:
     page.wait_for_timeout(120)
 
 
+MEASURE_SLIDE = """([tickPx, title]) => {
+    const slide = Reveal.getCurrentSlide(), scale = Reveal.getScale();
+    const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+    const size = e => parseFloat(getComputedStyle(e).fontSize);
+    const texts = [...slide.querySelectorAll('.jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon li')]
+        .filter(e => shown(e) && !e.closest('.jupyter-widgets') && e.textContent.trim());
+    const widgetTexts = [...slide.querySelectorAll('.widget-label, .widget-readout, .nn-readout, .jupyter-widgets select')]
+        .filter(e => shown(e) && e.textContent.trim());
+    const figures = [...slide.querySelectorAll('.jp-OutputArea-output img')].filter(shown).map(img => {
+        const base = parseFloat(img.dataset.nnBaseWidth || img.getAttribute('width')) || img.naturalWidth / 2;
+        return tickPx * img.getBoundingClientRect().width / scale / base;
+    });
+    const bare = [...slide.querySelectorAll('.jp-CodeCell')].filter(cell => {
+        // every printed output of the cell together (the page shows each print of a stream as its own block)
+        const outs = [...cell.querySelectorAll('.jp-OutputArea-output pre')].filter(shown);
+        const out = outs.length ? outs[0] : null;
+        const input = cell.querySelector('.jp-Cell-inputWrapper');
+        const text = out ? outs.map(o => o.textContent).join('\\n').replace(/array|nan|inf|(?<=\\d)[eE](?=[+-]?\\d)/g, '') : '';
+        return out && shown(out) && text.trim() && !/\\p{L}/u.test(text) && !(input && shown(input));
+    }).map(cell => cell.textContent.trim().slice(0, 60));
+    return {
+        text: texts.length ? Math.min(...texts.map(size)) : null,
+        widget: widgetTexts.length ? Math.min(...widgetTexts.map(size)) : null,
+        ticks: figures.length ? Math.min(...figures) : null,
+        verdicts: [...slide.querySelectorAll('.nnfs-check-fail')].filter(shown).length,
+        mistakesList: slide.textContent.includes(title),
+        bare: bare,
+    };
+}"""
+
+
 def _indices(page) -> tuple[int, int]:
     i = page.evaluate("Reveal.getIndices()")
     return i["h"], i.get("v") or 0
@@ -143,12 +179,34 @@ def test_slides_offline_styled_fit_and_widgets_work(browser, decks, lesson):
         _assert_styled_deck(page, lesson)
         assert page.get_by_text("Error displaying widget").count() == 0, f"{lesson}: a widget failed to display"
 
-        # every slide: fits the 720 px slide (no scrolling), screenshot
+        # linear navigation: ArrowRight alone visits every slide and sub-slide, in order
         slides = page.evaluate("Reveal.getSlides().map(s => { const i = Reveal.getIndices(s); return [i.h, i.v || 0]; })")
         assert len(slides) >= 5, f"{lesson}: only {len(slides)} slides"
-        too_tall, heights = [], {}
+        assert any(v > 0 for _, v in slides), f"{lesson}: no sub-slides to test linear navigation with"
+        _go(page, 0, 0)
+        page.locator(".reveal .slides").click(position={"x": 5, "y": 5})  # the deck has the keyboard
+        visited = [_indices(page)]
+        for _ in range(len(slides) - 1):
+            page.keyboard.press("ArrowRight")
+            visited.append(_indices(page))
+        assert visited == [tuple(s) for s in slides], f"{lesson}: ArrowRight visited {visited}, the deck has {slides}"
+
+        # every slide: fits the 720 px slide (no scrolling), readable text and figures, no raw verdicts, screenshot
+        too_tall, heights, small, raw, bare, mistakes_lists = [], {}, [], [], [], 0
         for number, (h, v) in enumerate(slides):
             _go(page, h, v)
+            sizes = page.evaluate(MEASURE_SLIDE, [TICK_PX, MISTAKES_TITLE])
+            where = f"slide {h}.{v}"
+            if sizes["text"] is not None and sizes["text"] < MIN_TEXT_PX:
+                small.append(f"{where}: text {sizes['text']} px")
+            if sizes["widget"] is not None and sizes["widget"] < MIN_WIDGET_TEXT_PX:
+                small.append(f"{where}: widget text {sizes['widget']} px")
+            if sizes["ticks"] is not None and sizes["ticks"] < MIN_TICK_PX:
+                small.append(f"{where}: figure ticks {sizes['ticks']:.1f} px")
+            if sizes["verdicts"]:
+                raw.append(where)
+            bare += [f"{where}: {b}" for b in sizes["bare"]]
+            mistakes_lists += sizes["mistakesList"]
             # the content's own height: the deck's safety net (shrinking a slide that is too tall) must not be needed
             height, shrunk = page.evaluate("""() => { const s = Reveal.getCurrentSlide(), zoom = s.style.zoom;
                 s.style.zoom = ''; const h = s.scrollHeight; s.style.zoom = zoom; return [h, !!s.dataset.nnShrunk]; }""")
@@ -158,17 +216,10 @@ def test_slides_offline_styled_fit_and_widgets_work(browser, decks, lesson):
             page.screenshot(path=str(SLIDES / f"{lesson}_{number:02d}.png"))
         (SLIDES / f"{lesson}_heights.json").write_text(json.dumps(heights, indent=1))
         assert not too_tall, f"{lesson}: taller than the {SLIDE_H} px slide: {too_tall}"
-
-        # the deck's own keys: ArrowRight skips the sub-slides of a stack, Space visits them
-        last = max(h for h, _ in slides)
-        stack = next((h for h, v in slides if v == 1 and h < last), None)
-        if stack is not None:
-            _go(page, stack, 0)
-            page.keyboard.press("ArrowRight")
-            assert _indices(page)[0] == stack + 1, "ArrowRight should go to the next horizontal slide"
-            _go(page, stack, 0)
-            page.keyboard.press("Space")
-            assert _indices(page) == (stack, 1), "Space should go to the next sub-slide"
+        assert not small, f"{lesson}: too small for a projector: {small}"
+        assert not raw, f"{lesson}: raw checker verdicts on {raw}"
+        assert not bare, f"{lesson}: bare numbers without their code: {bare}"
+        assert mistakes_lists == 1, f"{lesson}: {mistakes_lists} slides with the '{MISTAKES_TITLE}' list"
 
         # a key pressed on a focused slider moves the slider (the figure redraws), never the deck
         explorer = page.locator(".nn-explorer").first
@@ -177,7 +228,8 @@ def test_slides_offline_styled_fit_and_widgets_work(browser, decks, lesson):
         _go(page, h, v)
         figure, readout = explorer.locator("img.nn-figure"), explorer.locator(".nn-readout")
         before_src, before_text = figure.get_attribute("src"), readout.inner_text()
-        handle = explorer.locator(".nn-controls .noUi-handle").first
+        # lesson 03's first slider (w) leaves its readout (x = -b/w at b = 0) as it is: move b there
+        handle = explorer.locator(".nn-controls .noUi-handle").nth(SLIDER_TO_MOVE[lesson])
         handle.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
@@ -194,6 +246,30 @@ def test_slides_offline_styled_fit_and_widgets_work(browser, decks, lesson):
         page.keyboard.press("ArrowRight")
         assert _indices(page) != (h, v), f"{lesson}: after Escape, ArrowRight should move the deck again"
         assert page.get_by_text("Error displaying widget").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_the_teachers_view_shows_the_code(browser, decks):
+    """``?code`` in the URL (or the C key) shows the code of the slides' code cells; without it only cells whose
+    output is bare numbers show theirs."""
+    lesson = LESSONS[0]
+    server, widget_cells = decks[lesson]
+    page, blocked = _offline_page(browser)
+    count = """() => [...document.querySelectorAll('.reveal .jp-CodeCell .jp-Cell-inputWrapper')]
+                      .filter(e => getComputedStyle(e).display !== 'none').length"""
+    try:
+        _open_deck(page, server, widget_cells)
+        hidden_view = page.evaluate(count)
+        page.keyboard.press("c")
+        assert page.evaluate(count) > hidden_view, f"{lesson}: the C key showed no code"
+        page.goto(server.url + "/?code", timeout=DECK_TIMEOUT_MS)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=DECK_TIMEOUT_MS)
+        shown = page.evaluate(count)
+        cells = page.evaluate("document.querySelectorAll('.reveal .jp-CodeCell').length")
+        assert shown == cells > hidden_view, f"{lesson}: ?code shows {shown} of {cells} code cells"
+        assert not blocked
+        page.screenshot(path=str(SLIDES / f"{lesson}_teachers_view.png"))
     finally:
         page.context.close()
 

@@ -27,6 +27,19 @@ The rule, cell by cell from the top, on a 1280x720 slide:
    display size, at most ``FIGURE_MAX_PX`` tall) and widgets (``WIDGET_PX``: the slide CSS puts an
    Explorer's controls beside its figure).
 5. A cell marked ``notes`` stays speaker notes (press ``S``); it takes no room on the slide.
+6. "Common mistakes" (a ``#``/``##`` section whose heading names mistakes): the deck shows the section title with
+   a short list "what learners get wrong", one line per distinct checker hint stored in the section
+   (``mistakes_summary``), instead of raw checker output about functions the room never saw. Code cells whose
+   outputs are all checker verdicts are ``skip``, and so is a markdown cell that only introduces or comments on
+   them; demonstrations with other outputs (a diverging loss, a traceback) stay.
+7. A code cell whose output is only numbers (a bare ``[[-2.5 0. 3.7]]``) means nothing with its code hidden:
+   the deck shows its code above the output when it has at most ``BARE_CODE_MAX_LINES`` lines, otherwise the cell
+   is ``skip``.
+
+The deck itself (``deck_notebook``, run by Voilà's prelaunch hook, see ``serve.py``) writes the summaries, marks
+the cells whose code is shown, and first runs ``SLIDE_STYLE_SOURCE``: figures drawn for a projector (tick labels
+``SLIDE_TICK_PT`` pt, at least 16 px). Code is hidden; the teacher's view (``?code`` in the URL or the ``C`` key)
+shows every code cell. Navigation is linear: → and Space visit every slide and sub-slide in order.
 
 A single cell taller than a slide cannot be fixed by metadata: ``--check`` and ``--apply`` print a warning
 naming it (split the cell, or shorten its output); until then the deck shrinks that one slide to fit. The
@@ -71,6 +84,22 @@ FIGURE_MAX_PX = 460
 IMAGE_GAP_PX = 4
 WIDGET_PX = 412  # an Explorer: its figure (at most 400 px tall on a slide) beside its controls and readout
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+BARE_CODE_MAX_LINES = 8  # a bare-number output shows its code on the slide when the code is this short
+CODE_BLOCK_PAD_PX = 12  # padding and margin of a shown code cell
+MISTAKES_TITLE = "What learners get wrong"
+
+# Figures on a slide are drawn with bigger text than in JupyterLab: at the course's 100 dpi a 12 pt tick label is
+# 16.7 CSS px, before the deck grows the figure to the slide's free width (nn-slides.js). Figure sizes (inches)
+# stay the lesson's, so the heights the rule estimates from stored outputs still hold.
+SLIDE_TICK_PT = 12
+SLIDE_STYLE = {"font.size": 12, "axes.titlesize": 14, "axes.labelsize": 13, "xtick.labelsize": SLIDE_TICK_PT,
+               "ytick.labelsize": SLIDE_TICK_PT, "legend.fontsize": 12, "figure.titlesize": 15}
+SLIDE_STYLE_SOURCE = (
+    "# the slides' projector style (tools.slides): bigger text in every figure drawn from here on\n"
+    "from utils import style as _slide_style\n\n"
+    f"_slide_style.COURSE_STYLE.update({SLIDE_STYLE!r})\n"
+    "_slide_style.use_course_style()\n"
+)
 
 
 # ----------------------------------------------------------------------------------------------- the rule
@@ -282,6 +311,146 @@ def _has_visible_output(cell) -> bool:
     return any(output_height(o) > 0 for o in cell.get("outputs", []))
 
 
+def is_checker_output(output) -> bool:
+    """True for an output drawn by a course checker (its HTML carries the ``nnfs-check`` class)."""
+    html = output.get("data", {}).get("text/html", "")
+    return "nnfs-check" in (html if isinstance(html, str) else "".join(html))
+
+
+def _checker_only(cell) -> bool:
+    """A code cell whose visible outputs are all checker verdicts (at least one)."""
+    outputs = [o for o in cell.get("outputs", []) if output_height(o) > 0]
+    return cell.get("cell_type") == "code" and bool(outputs) and all(is_checker_output(o) for o in outputs)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def bare_output(cell) -> bool:
+    """True for a code cell whose visible output is only numbers (no letter but ``1e-05``, ``nan``): ``4.8``,
+    ``[[-2.5  0.   3.7]]``. With the code hidden such an output tells the room nothing."""
+    if cell.get("cell_type") != "code":
+        return False
+    texts = []
+    for output in cell.get("outputs", []):
+        if output_height(output) <= 0:
+            continue
+        if output.get("output_type") == "stream":
+            texts.append(_joined(output.get("text", "")))
+        elif output.get("output_type") == "execute_result" and set(output.get("data", {})) == {"text/plain"}:
+            texts.append(_joined(output["data"]["text/plain"]))
+        else:
+            return False
+    text = re.sub(r"array|nan|inf|(?<=\d)[eE](?=[+-]?\d)", "", "\n".join(texts))
+    return bool(text.strip()) and not _LETTER.search(text)
+
+
+def _code_lines(cell) -> int:
+    return len(_source(cell).rstrip().splitlines())
+
+
+def mistakes_sections(cells) -> dict[int, list[int]]:
+    """``{heading cell: cells of its section}`` for every ``#``/``##`` section whose title names mistakes."""
+    sections: dict[int, list[int]] = {}
+    current = None
+    for index, cell in enumerate(cells):
+        level = heading_level(cell)
+        if 1 <= level <= 2:
+            title = _source(cell).strip().splitlines()[0].lower()
+            current = index if "mistake" in title else None
+            if current is not None:
+                sections[current] = []
+        elif current is not None:
+            sections[current].append(index)
+    return sections
+
+
+_HINT = re.compile(r"<b>✗\s*(\w+)</b>.*?<b>Hint:</b>(.*?)</div>", re.S)
+
+
+def _short_hint(hint: str) -> str:
+    """The mistake itself, not the whole fix: the hint up to its first ``: ``, ``; ``, `` — `` or ``. `` outside
+    brackets (when that part says something), without a trailing ``(lesson 07, §1)``."""
+    hint = re.sub(r"\s*\(lesson \d+[^)]*\)\s*$", "", " ".join(hint.split()))
+    depth = 0
+    for position, char in enumerate(hint):
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if depth == 0 and position >= 12 and hint.startswith((": ", "; ", " — ", ". "), position):
+            return hint[:position]
+    return hint
+
+
+def mistakes_summary(cells, members: list[int]) -> list[str]:
+    """One markdown list item per distinct mistake a checker named in the section's stored outputs:
+    ``**softmax**: softmax summed over the whole array``."""
+    import html as html_module
+
+    items: list[str] = []
+    for index in members:
+        for output in cells[index].get("outputs", []):
+            if not is_checker_output(output):
+                continue
+            found = _HINT.search(_joined(output["data"]["text/html"]))
+            if not found:
+                continue
+            name = found.group(1).removeprefix("check_").replace("_", " ")
+            text = _short_hint(re.sub(r"<[^>]+>", "", html_module.unescape(found.group(2))))
+            item = f"**{name}**: {text}"
+            if item not in items:
+                items.append(item)
+    return items
+
+
+def mistakes_markdown(heading_cell, items: list[str]) -> str:
+    """The deck's source for a mistakes section's heading cell: its title line, then the list."""
+    title = _source(heading_cell).strip().splitlines()[0]
+    if not items:
+        return _source(heading_cell)
+    return f"{title}\n\n**{MISTAKES_TITLE}:**\n\n" + "\n".join(f"- {item}" for item in items)
+
+
+def _mistakes_roles(cells) -> dict[int, str]:
+    """Rule 6: ``{cell: "summary" | "skip"}`` for the cells of every mistakes section."""
+    roles: dict[int, str] = {}
+    for heading, members in mistakes_sections(cells).items():
+        if not mistakes_summary(cells, members):
+            continue
+        roles[heading] = "summary"
+        previous_checker = False  # the last visible code cell of the section was checker-only
+        for position, index in enumerate(members):
+            cell = cells[index]
+            if cell.get("cell_type") == "code":
+                if _has_visible_output(cell):
+                    previous_checker = _checker_only(cell)
+                    if previous_checker:
+                        roles[index] = "skip"
+                continue
+            if cell.get("cell_type") != "markdown":
+                continue
+            group = []
+            for later in members[position + 1:]:
+                if cells[later].get("cell_type") == "markdown":
+                    break
+                if cells[later].get("cell_type") == "code" and _has_visible_output(cells[later]):
+                    group.append(cells[later])
+            if (group and all(_checker_only(c) for c in group)) or (not group and previous_checker):
+                roles[index] = "skip"
+    return roles
+
+
+def deck_height(cells, index: int, roles: dict[int, str] | None = None) -> int:
+    """Estimated height of cell ``index`` as the deck shows it (rules 6 and 7)."""
+    roles = _mistakes_roles(cells) if roles is None else roles
+    cell = cells[index]
+    if roles.get(index) == "summary":
+        members = mistakes_sections(cells)[index]
+        return markdown_height(mistakes_markdown(cell, mistakes_summary(cells, members))) + CELL_GAP_PX
+    height = cell_height(cell)
+    if bare_output(cell):
+        height += _code_lines(cell) * CODE_LINE_PX + CODE_BLOCK_PAD_PX
+    return height
+
+
 @dataclass
 class Layout:
     """The rule's answer for one notebook: a slide type per cell, the estimated height of each (sub)slide,
@@ -305,9 +474,10 @@ def layout(nb) -> Layout:
         heights.append(height)
         members[:] = [index]
 
+    roles = _mistakes_roles(cells)
     for index, cell in enumerate(cells):
         stored = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
-        level, height = heading_level(cell), cell_height(cell)
+        level, height = heading_level(cell), deck_height(cells, index, roles)
         types.append("-")
         if stored == "notes":
             types[index] = "notes"
@@ -315,7 +485,10 @@ def layout(nb) -> Layout:
         if cell.get("cell_type") == "code" and not _has_visible_output(cell):
             types[index] = "skip"
             continue
-        if cell.get("cell_type") == "raw":
+        if cell.get("cell_type") == "raw" or roles.get(index) == "skip":
+            types[index] = "skip"
+            continue
+        if bare_output(cell) and _code_lines(cell) > BARE_CODE_MAX_LINES:
             types[index] = "skip"
             continue
         if height > BUDGET_PX:
@@ -331,7 +504,7 @@ def layout(nb) -> Layout:
         else:
             previous = members[-1]
             intro = cells[previous]
-            intro_height = cell_height(intro)
+            intro_height = deck_height(cells, previous, roles)
             if (len(members) > 1 and intro.get("cell_type") == "markdown"
                     and heading_level(intro) == 0 and intro_height + height <= BUDGET_PX):
                 heights[-1] -= intro_height
@@ -417,6 +590,32 @@ def differences(nb) -> list[str]:
 
 
 # ----------------------------------------------------------------------------------------- serving a deck
+def deck_notebook(nb):
+    """The notebook as the deck runs and shows it (a copy; ``nb`` is not changed): the rule's slide types,
+    mistakes sections as a "what learners get wrong" list (rule 6), ``nn_slides.show_code`` on cells whose bare
+    numbers need their code (rule 7), and a first ``skip`` cell that sets the projector style of the figures."""
+    import nbformat
+
+    deck = copy.deepcopy(nb)
+    cells = deck["cells"]
+    result, roles, sections = layout(deck), _mistakes_roles(cells), mistakes_sections(cells)
+    for index, (cell, kind) in enumerate(zip(cells, result.slide_types)):
+        cell.setdefault("metadata", {}).setdefault("slideshow", {})["slide_type"] = kind
+        if roles.get(index) == "summary":
+            cell["source"] = mistakes_markdown(cell, mistakes_summary(cells, sections[index]))
+        if kind != "skip" and bare_output(cell):
+            cell["metadata"].setdefault("nn_slides", {})["show_code"] = True
+    style = nbformat.v4.new_code_cell(SLIDE_STYLE_SOURCE, id="nn-slides-style")
+    style.metadata["slideshow"] = {"slide_type": "skip"}
+    deck["cells"] = [style, *cells]
+    return deck
+
+
+def prelaunch_hook(request_handler, notebook, cwd):
+    """Voilà's prelaunch hook (``VoilaConfiguration.prelaunch_hook``): serve ``deck_notebook(notebook)``."""
+    return deck_notebook(notebook)
+
+
 def assets_dir(prefix: str | os.PathLike | None = None) -> Path:
     """Where ``--install-assets`` puts the npm packages: inside the venv, in the nn-slides template's static
     folder of the venv's Jupyter data directory (``<prefix>/share/jupyter/voila/templates/nn-slides/static``)."""
@@ -457,8 +656,10 @@ def voila_command(notebook: str | os.PathLike, port: int | None = None, open_bro
     # carriage returns, every step on its own line): no progress bars on slides
     env["TQDM_DISABLE"] = "1"
     env["JUPYTER_PATH"] = os.pathsep.join([str(JUPYTER_ROOT), *filter(None, [os.environ.get("JUPYTER_PATH")])])
-    argv = [sys.executable, "-m", "voila", str(notebook), f"--template={TEMPLATE}", "--strip_sources=True",
-            "--Voila.ip=127.0.0.1"]
+    # code is sent but hidden by the slide CSS, so the teacher's view (?code, or the C key) can show it;
+    # tools.slides.serve is Voilà with the deck's prelaunch hook (deck_notebook)
+    argv = [sys.executable, "-m", "tools.slides.serve", str(notebook), f"--template={TEMPLATE}",
+            "--strip_sources=False", "--Voila.ip=127.0.0.1"]
     if port is not None:
         argv.append(f"--port={port}")
     if not open_browser:

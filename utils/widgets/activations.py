@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import activations
-from utils.style import CLASS_COLORS, POINT_EDGE
+from utils.style import CLASS_COLORS, POINT_EDGE, number, signed
 from utils.widgets.engine import Explorer, dropdown, log_slider, new_figure, slider
 
 
@@ -41,7 +41,7 @@ def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 
         f = funcs[v.activation]
         ghost.set_ydata(f(x))
         line.set_ydata(f(v.w * x + v.b))
-        title.set_text(f"{v.activation}({v.w:.2f}·x + {v.b:.2f})")
+        title.set_text(f"{v.activation}({number(v.w, 3)}·x {signed(v.b)})")
         if abs(v.w) > 1e-9:
             return f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w + 0.0:.2f}; |w| sets how steep it is"
         return "w = 0: the output no longer depends on x"

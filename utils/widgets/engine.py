@@ -30,17 +30,43 @@ _SLIDER_LAYOUT = {"width": "310px"}
 _DROPDOWN_LAYOUT = {"width": "240px"}
 
 
-def slider(description: str, value: float, lo: float, hi: float, step: float = 0.01, fmt: str = ".2f"):
-    """A labelled float slider with a typed readout (type a number + Enter works too)."""
+KEY_STEPS = (0.001, 0.002, 0.0025, 0.005, 0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 2.0, 2.5, 5.0, 10.0)
+"""The steps a slider may move by per key press (a multiple of one of them is easy to say and to read)."""
+MIN_KEY_PRESSES = 20
+"""A slider crosses its range in at least this many presses of an arrow key (and in 5x fewer with Page Up/Down)."""
+
+
+def key_step(lo: float, hi: float, value: float) -> float:
+    """The step of a slider from ``lo`` to ``hi`` that a person can use with the keyboard: the largest of
+    ``KEY_STEPS`` that crosses the range in at least ``MIN_KEY_PRESSES`` presses and keeps ``value`` on the
+    slider's grid (``lo + k·step``), e.g. 0.25 on −3..3, so w1 = 1 becomes −1 in 8 presses of ←."""
+    if not hi > lo:
+        raise ValueError(f"a slider needs lo < hi, got lo={lo}, hi={hi}")
+
+    def on_grid(x: float, step: float) -> bool:
+        k = (x - lo) / step
+        return abs(k - round(k)) < 1e-6
+
+    for step in reversed(KEY_STEPS):
+        if (hi - lo) / step >= MIN_KEY_PRESSES and on_grid(value, step) and on_grid(hi, step):
+            return step
+    return KEY_STEPS[0]
+
+
+def slider(description: str, value: float, lo: float, hi: float, step: float | None = None, fmt: str = ".2f"):
+    """A labelled float slider with a typed readout (type a number + Enter works too). ``step`` (one key press)
+    defaults to ``key_step(lo, hi, value)``: coarse enough to be used from the keyboard."""
+    step = key_step(lo, hi, value) if step is None else step
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                readout_format=fmt, continuous_update=True, style=_STYLE,
                                layout=widgets.Layout(**_SLIDER_LAYOUT))
 
 
 def log_slider(description: str, value: float, lo_exp: float, hi_exp: float, step: float = 0.1):
-    """A base-10 log slider from 10**lo_exp to 10**hi_exp."""
+    """A base-10 log slider from 10**lo_exp to 10**hi_exp; the readout is written as people write numbers
+    (0.02, 0.5, 3, 1e-5: d3-format ``.2``, i.e. ``~g``), not 2.0e-2."""
     return widgets.FloatLogSlider(value=value, base=10, min=lo_exp, max=hi_exp, step=step, description=description,
-                                  readout_format=".1e", style=_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT))
+                                  readout_format=".2", style=_STYLE, layout=widgets.Layout(**_SLIDER_LAYOUT))
 
 
 def choice_slider(description: str, options: list, value):

@@ -8,6 +8,7 @@ from matplotlib.cm import ScalarMappable
 
 from utils import activations
 from utils.plots import class_scatter, grid_over
+from utils.style import number, signed
 from utils.widgets.engine import Explorer, new_figure, slider
 from utils.widgets.rendering import PixelImage
 
@@ -97,9 +98,10 @@ def neuron_explorer(w1: float = 1.0, w2: float = -0.5, b: float = 0.0, point: tu
         marker.set_data([v.x1], [v.x2])
         z0 = v.w1 * v.x1 + v.w2 * v.x2 + v.b
         out = float(act.forward(np.array([[z0]]))[0, 0])
-        text = (f"output at ({v.x1:.2f}, {v.x2:.2f}) = {v.w1:.2f}·{v.x1:.2f} + {v.w2:.2f}·{v.x2:.2f} + {v.b:.2f} "
-                f"= <b>{z0:.3f}</b>")
-        return text if activation == "linear" else text + f" → {activation} → <b>{out:.3f}</b>"
+        x1, x2 = number(v.x1, 3), number(v.x2, 3)
+        text = (f"output at ({x1}, {x2}) = {number(v.w1, 3)}·{x1} {signed(v.w2)}·{x2} {signed(v.b)} "
+                f"= <b>{z0 + 0.0:.3f}</b>".replace("-", "−"))
+        return text if activation == "linear" else text + f" → {activation} → <b>{out + 0.0:.3f}</b>".replace("-", "−")
 
     controls = {"w1": slider("w1", w1, -3, 3), "w2": slider("w2", w2, -3, 3), "b": slider("b", b, -3, 3),
                 "x1": slider("point x1", point[0], lo, hi), "x2": slider("point x2", point[1], lo_y, hi_y)}

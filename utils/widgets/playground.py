@@ -16,6 +16,68 @@ from utils.plots import plain_log_ticks
 from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure, slider
 from utils.widgets.training import _BoundaryView, _classifier
 
+FLAT_EPOCHS = 30
+"""How many recent epochs the playground looks at to call the loss flat."""
+FLAT_CHANGE = 0.01
+"""The loss is flat when it changed by less than this fraction over the last ``FLAT_EPOCHS`` epochs."""
+
+
+def stuck_reason(model, X, losses, accuracy: float) -> str | None:
+    """Why training is stuck, in words, or None when it is not.
+
+    Stuck means: at least ``FLAT_EPOCHS`` epochs, the loss changed by less than ``FLAT_CHANGE`` (relative) over
+    the last ``FLAT_EPOCHS`` of them, and the training accuracy is below 0.95. The reasons looked for, on the
+    hidden layers of ``model`` (Dense, activation, Dense, ..., as ``make_mlp`` builds it) with the data ``X``
+    ``(n_samples, 2)``:
+
+    - *dead units*: a hidden unit whose activation output is the same for every sample (ReLU: 0 everywhere) has
+      no slope, so no gradient reaches its weights and it never comes back;
+    - *symmetric units*: two units with the same incoming weights and bias compute the same thing and receive
+      the same gradient, so they can never become different;
+    - otherwise the plateau itself: a loss near ln(classes) means the network still guesses every class equally.
+    """
+    losses = np.asarray(losses, dtype=float)
+    if len(losses) < FLAT_EPOCHS or accuracy >= 0.95 or not np.all(np.isfinite(losses[-FLAT_EPOCHS:])):
+        return None
+    recent = losses[-FLAT_EPOCHS:]
+    if abs(recent[0] - recent[-1]) > FLAT_CHANGE * max(abs(recent[0]), 1e-12):
+        return None
+    reasons = []
+    outputs = np.asarray(X, dtype=float)
+    dense_layers = [layer for layer in model.layers if hasattr(layer, "weights")]
+    for layer in model.layers[:-1]:
+        outputs = layer.forward(outputs)
+        if hasattr(layer, "weights"):
+            continue
+        previous = _dense_before(model, layer)
+        number = next((i + 1 for i, dense in enumerate(dense_layers) if dense is previous), 0)
+        dead = int(np.sum(np.ptp(outputs, axis=0) < 1e-9))
+        if dead:
+            reasons.append(f"{dead} of {outputs.shape[1]} units of hidden layer {number} are dead: they output the "
+                           "same value for every point (a ReLU stuck at 0), so no gradient reaches their weights")
+        if previous is not None:
+            incoming = np.vstack([previous.weights, previous.biases]).T  # (n_units, n_inputs + 1)
+            pairs = sum(1 for i in range(len(incoming)) for j in range(i + 1, len(incoming))
+                        if np.allclose(incoming[i], incoming[j], rtol=1e-6, atol=1e-9))
+            if pairs:
+                reasons.append(f"hidden layer {number} has {pairs} pair(s) of units with the same weights: they "
+                               "compute the same thing and get the same gradient, so they never become different")
+    n_classes = dense_layers[-1].weights.shape[1]
+    plateau = (f"the loss stays near ln({n_classes}) = {np.log(n_classes):.2f}: the network still gives every "
+               "class the same probability" if abs(recent[-1] - np.log(n_classes)) < 0.05 else
+               f"the loss has not moved for {FLAT_EPOCHS} epochs")
+    advice = "try reset (new random weights), more hidden units, another activation or a smaller learning rate"
+    return "stuck: " + "; ".join([plateau, *reasons]) + f" — {advice}"
+
+
+def _dense_before(model, activation_layer):
+    """The Dense layer right before ``activation_layer`` in ``model.layers`` (None if there is none)."""
+    index = model.layers.index(activation_layer)
+    for layer in reversed(model.layers[:index]):
+        if hasattr(layer, "weights"):
+            return layer
+    return None
+
 
 class Playground(Explorer):
     """TensorFlow-Playground-style panel: pick data and network, then play / pause / step / reset.
@@ -106,7 +168,9 @@ class Playground(Explorer):
             return f"epoch {epoch}: <b>{self.history.summary()}</b>"
         if not losses:
             return "epoch 0: press step or play"
-        return f"epoch {epoch}: loss {losses[-1]:.4f}, training accuracy <b>{self.history.accuracy[-1]:.3f}</b>"
+        text = f"epoch {epoch}: loss {losses[-1]:.4f}, training accuracy <b>{self.history.accuracy[-1]:.3f}</b>"
+        reason = stuck_reason(self.model, self.X, losses, self.history.accuracy[-1])
+        return text if reason is None else f"{text}<br><b>{reason}</b>"
 
     # -- actions
     def step(self) -> None:

@@ -11,7 +11,7 @@ from utils.plots import class_background_cmap, class_scatter, grid_over, plain_l
 from utils.style import CLASS_COLORS, CLASS_MARKERS, POINT_EDGE
 from utils.surfaces import descent_path, surface
 from utils.widgets.engine import Explorer, choice_slider, log_slider, new_figure, slider
-from utils.widgets.rendering import PixelImage
+from utils.widgets.rendering import RegionImage
 
 
 def _classifier(dataset: str, samples: int, noise: float, hidden: int, activation: str, seed: int):
@@ -147,7 +147,7 @@ class _BoundaryView:
         self.xx, self.yy, self.points = grid_over(X, resolution)
         extent = (self.xx.min(), self.xx.max(), self.yy.min(), self.yy.max())
         k = max(self.n_classes, 2)
-        self.image = PixelImage(ax, np.zeros(self.xx.shape), class_background_cmap(k), -0.5, k - 0.5)
+        self.image = RegionImage(ax, np.zeros(self.xx.shape), class_background_cmap(k), -0.5, k - 0.5)
         self.scatter = class_scatter(ax, X, y, size=size, label=False)
         ax.set(xlim=extent[:2], ylim=extent[2:], xticks=[], yticks=[])
 
@@ -159,9 +159,12 @@ class _BoundaryView:
         return self.scatter
 
     def update(self, model) -> np.ndarray:
-        labels = model.predict(self.points).reshape(self.xx.shape)
-        self.image.set_data(labels)
-        return labels
+        """Show ``model``'s regions: its scores (logits) on the grid, interpolated between grid points
+        (``RegionImage``), so a boundary is smooth rather than a staircase of grid cells. Returns the class of
+        each grid point ``(ny, nx)``."""
+        scores = model.forward(self.points).reshape(*self.xx.shape, -1)
+        self.image.set_data(scores)
+        return self.image.get_array().astype(int)
 
 
 def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
