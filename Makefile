@@ -8,11 +8,12 @@ PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install work lab test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading nbgrader test-nbgrader bench-hub
+.PHONY: help install work lab progress test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading nbgrader test-nbgrader bench-hub
 
 help:
 	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
 	@echo "make work           copy lessons you do not have yet into work/ (never overwrites your files)"
+	@echo "make progress       your progress per lesson (done / tried / not started) and where to go next"
 	@echo "make test           ruff, unit + checker tests, notebooks <-> solutions sync, nbval on every lesson"
 	@echo "make notebooks      regenerate notebooks/ from solutions/"
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
@@ -40,6 +41,10 @@ work:
 
 lab: $(STAMP) work
 	cd work && $(abspath $(BIN))/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) 00_start_here.ipynb
+
+# Your progress: read from work/my_nn/progress.json (standard library only, like make work). DIR=notebooks on a hub.
+progress:
+	$(PYTHON_FOR_WORK) -m tools.progress $(or $(DIR),work)
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks
