@@ -260,6 +260,18 @@ def test_a_piece_never_raises_and_says_whose_code_failed(library_on):
             words in outcome.error, outcome.error
 
 
+def test_widget_lines_say_whose_code_runs(library_on):
+    my_library.start("03", kernel_only=False)
+    ns = _notebook_namespace()
+    _define(ns, "import numpy as np\n\ndef relu(z):\n    return np.maximum(0.0, np.asarray(z, dtype=float))\n")
+    assert _check(ns, "relu")
+    line = my_library.whose_html(use("relu"), use("sigmoid"))
+    assert "runs <b>your relu (my_nn/lesson03.py)</b>" in line
+    assert "the course&#x27;s sigmoid (pass <code>check_sigmoid</code> in lesson 03 and it runs yours)" in line
+    assert my_library.error_html("your relu raised <oops>") == (
+        '<span class="nn-learner-error" style="color:#c0262d">⚠ your relu raised &lt;oops&gt;</span>')
+
+
 def _raiser(z):
     raise ValueError("oops")
 

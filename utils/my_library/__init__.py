@@ -26,11 +26,11 @@ import types
 from pathlib import Path
 
 from utils.my_library import record, save
-from utils.my_library.load import Outcome, Piece, load_library, reference, use
+from utils.my_library.load import Outcome, Piece, error_html, load_library, reference, use, whose_html
 from utils.my_library.record import LESSONS, enabled, library_dir, read_progress
 
-__all__ = ["LESSONS", "Outcome", "Piece", "compare_digits", "enabled", "library_dir", "load_library", "read_progress",
-           "reference", "show_progress", "start", "stop", "test_my_library", "use"]
+__all__ = ["LESSONS", "Outcome", "Piece", "compare_digits", "enabled", "error_html", "library_dir", "load_library",
+           "read_progress", "reference", "show_progress", "start", "stop", "test_my_library", "use", "whose_html"]
 
 
 def _checked_function() -> types.FunctionType | None:

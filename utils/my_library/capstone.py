@@ -70,8 +70,16 @@ class _PieceFailed(Exception):
     pass
 
 
+_FAST = [False]
+
+
 def _run(piece: Piece, *args, like=None):
-    outcome = piece.call(*args, like=like)
+    """The piece's answer; raises _PieceFailed with the piece's error. Full care (copies, shape and NaN checks) for
+    the learner's pieces until ``_FAST[0]`` is set: after the first checked step the loop trusts them."""
+    if _FAST[0] or not piece.mine:
+        outcome = piece.call(*args, copy_args=False)
+    else:
+        outcome = piece.call(*args, like=like)
     if not outcome:
         raise _PieceFailed(outcome.error)
     return outcome.value
@@ -163,14 +171,18 @@ def pieces_line(pieces: dict[str, Piece]) -> str:
 
 def compare_digits(X_train, y_train, X_test, y_test, learning_rate: float = 0.005, epochs: int = 20,
                    batch_size: int = 64, folder: str | os.PathLike | None = None, seed: int = 0,
-                   verbose: bool = True) -> Comparison:
+                   verbose: bool = True, course_model=None) -> Comparison:
     """Train lesson 08's digits network on the course's pieces and on yours, and compare them.
 
     X_train ``(n_train, 64)`` and X_test ``(n_test, 64)``: raw pixels (each way standardises them with its own
     ``standardize``); y_train ``(n_train,)``, y_test ``(n_test,)``: digit labels. Prints which pieces are yours,
     both test accuracies, the largest gradient difference at the start (same to ~1e-10 when your pieces are
     right) and whether the two trained networks predict the same digits. Never raises for a broken piece: the
-    piece and its error are reported and the comparison stops there."""
+    piece and its error are reported and the comparison stops there.
+
+    course_model: the lesson's network already trained the course's way (``make_mlp(..., rng=default_rng(seed))``
+    and ``fit(..., Adam(learning_rate), epochs, batch_size, rng=default_rng(seed))`` on the course's
+    standardised ``X_train``), to save training it again; None trains it here."""
     from utils.layers import Dense
     from utils.losses import accuracy as course_accuracy_fn
     from utils.model import fit, make_mlp, minibatches
@@ -198,8 +210,11 @@ def compare_digits(X_train, y_train, X_test, y_test, learning_rate: float = 0.00
     course_net.backward(course_net.forward(first_X), first_y)
     course_grads = [layer.gradients()[k].copy() for layer in course_net.layers if isinstance(layer, Dense)
                     for k in ("weights", "biases")]
-    fit(course_net, Xc_train, y_train, Adam(learning_rate), epochs=epochs, batch_size=batch_size,
-        rng=np.random.default_rng(seed))
+    if course_model is None:
+        fit(course_net, Xc_train, y_train, Adam(learning_rate), epochs=epochs, batch_size=batch_size,
+            rng=np.random.default_rng(seed))
+    else:
+        course_net = course_model
     course_out = course_net.forward(Xc_test)
     result = Comparison(pieces, course_accuracy_fn(course_out, y_test))
     course_pred = np.argmax(course_out, axis=1)
@@ -215,9 +230,13 @@ def compare_digits(X_train, y_train, X_test, y_test, learning_rate: float = 0.00
         result.gradient_error = max(_rel_error(a, b) for a, b in zip(grads, course_grads, strict=True))
         result.gradient_check = _gradient_check(net, X_first[:8], y_first[:8])
         rng = np.random.default_rng(seed)  # one generator for every epoch, as in fit
-        for _epoch in range(epochs):
+        for epoch in range(epochs):
             for X_batch, y_batch in minibatches(Xy_train, y_train, batch_size, rng):
                 net.step(X_batch, y_batch, learning_rate)
+                _FAST[0] = True  # the first step checked every piece with copies: the rest runs at full speed
+            if not all(np.all(np.isfinite(p)) for p in net.params):
+                raise _PieceFailed(f"the weights became NaN or inf in epoch {epoch + 1}")
+            _FAST[0] = False
         probs = net.probabilities(Xy_test)
         result.your_accuracy = float(_run(pieces["accuracy"], probs, y_test, like=0.0))
         your_pred = np.argmax(probs, axis=1)
@@ -233,6 +252,8 @@ def compare_digits(X_train, y_train, X_test, y_test, learning_rate: float = 0.00
         result.problems.append(str(exc))
         say(f"your network stopped: {exc}")
         return result
+    finally:
+        _FAST[0] = False
     agree = "the same predictions on" if result.same_predictions else "different predictions on some of"
     say(f"your network         : test accuracy {result.your_accuracy:.3f} — {agree} all {len(y_test)} test digits")
     say("gradients at the start (first minibatch): " + (

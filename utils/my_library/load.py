@@ -129,15 +129,18 @@ class Piece:
     whose: str
     fallback: Callable
 
-    def call(self, *args: Any, like: Any = None, **kwargs: Any) -> Outcome:
+    def call(self, *args: Any, like: Any = None, copy_args: bool = True, **kwargs: Any) -> Outcome:
         """Run the piece on deep copies of the arguments, never raising. ``like``: an output of the right shape
-        (the course's answer) to reject None, a wrong shape or NaN; without it only errors and None are caught."""
+        (the course's answer) to reject None, a wrong shape or NaN; without it only errors and None are caught.
+        ``copy_args=False`` skips the copies (for a loop that already checked the piece leaves its inputs alone)."""
         import numpy as np
 
+        if copy_args:
+            args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                value = self.fn(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+                value = self.fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 — a learner's function must never crash a widget
             return Outcome(None, f"{self.whose} raised {type(exc).__name__}: {exc}")
         problem = _problem(value, like) if like is not None else (
@@ -156,3 +159,27 @@ def use(exercise: str, fallback: Callable | None = None, folder: str | os.PathLi
         return Piece(exercise, fallback, False, f"the course's {exercise}", fallback)
     lesson = save.saved_exercises(folder).get(exercise) or record.lesson_of(exercise)
     return Piece(exercise, fn, True, f"your {exercise} ({record.DIR_NAME}/lesson{lesson}.py)", fallback)
+
+
+def whose_html(*pieces: Piece) -> str:
+    """A line for a widget saying whose code it runs: "runs your sigmoid (my_nn/lesson03.py)", or the course's
+    with how to make it yours ("pass check_sigmoid in lesson 03 and it runs yours")."""
+    import html
+
+    parts = []
+    for piece in pieces:
+        if piece.mine:
+            parts.append(f"<b>{html.escape(piece.whose)}</b>")
+        else:
+            lesson = record.lesson_of(piece.name)
+            where = f" in lesson {lesson}" if lesson else ""
+            parts.append(f"{html.escape(piece.whose)} (pass <code>check_{html.escape(piece.name)}</code>{where} "
+                         "and it runs yours)")
+    return '<span class="nn-whose">runs ' + "; ".join(parts) + "</span>"
+
+
+def error_html(error: str) -> str:
+    """A learner function's failure as a red line for a widget's readout (the widget keeps working)."""
+    import html
+
+    return f'<span class="nn-learner-error" style="color:#c0262d">⚠ {html.escape(error)}</span>'

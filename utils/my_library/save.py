@@ -188,9 +188,11 @@ def _module_text(lesson: str, entries: dict[str, dict]) -> str:
              "Written by the course each time a check passes (a failing attempt never replaces a passing one).\n"
              'Change a function in your notebook and pass its check again to replace it here.\n"""\n']
     future = [line for line in imports if line.startswith("from __future__")]
-    rest = [line for line in imports if line not in future]
-    if future or rest:
-        parts.append("\n".join(future + sorted(rest)) + "\n")
+    plain = sorted(line for line in imports if line.startswith("import "))
+    relative = sorted(line for line in imports if line.startswith("from ."))
+    other = sorted(line for line in imports if line not in future + plain + relative)
+    if imports:
+        parts.append("\n".join(future + plain + other + relative) + "\n")
     for note in notes:
         parts.append(f"# note: {note}\n")
     for name in positions:
