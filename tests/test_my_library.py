@@ -351,3 +351,46 @@ def test_a_lesson_run_in_a_kernel_writes_a_library_a_fresh_kernel_imports(tmp_pa
     progress = json.loads((tmp_path / "my_nn" / "progress.json").read_text())["exercises"]
     assert sorted(progress) == sorted(record.LESSONS["03"][1])
     assert all(entry["passed"] for entry in progress.values())
+
+
+# ------------------------------------------------------------------------------ optimizers on the learner's steps
+def _trained(opt, steps=5):
+    from utils.model import make_mlp
+
+    X = np.random.default_rng(1).standard_normal((20, 2))
+    y = (X[:, 0] > 0).astype(int)
+    net = make_mlp([2, 4, 2], rng=np.random.default_rng(0))
+    for _ in range(steps):
+        net.backward(net.forward(X), y)
+        opt.step(net.layers)
+    return np.concatenate([p.ravel() for layer in net.layers if hasattr(layer, "parameters")
+                           for p in layer.parameters().values()])
+
+
+def test_an_optimizer_on_the_learners_adam_step_matches_the_courses_adam(library_on):
+    from utils.optimizers import SGD, Adam
+
+    my_library.start("07", kernel_only=False)
+    ns = _notebook_namespace()
+    replay_lesson("07", ns)
+    adam = my_library.optimizer("Adam", 0.02)
+    assert adam.piece.mine and adam.whose == "your adam_step (my_nn/lesson07.py)"
+    assert np.allclose(_trained(adam), _trained(Adam(0.02)), rtol=1e-12, atol=1e-14) and adam.error is None
+    momentum = my_library.optimizer("momentum", 0.1)
+    assert momentum.piece.mine
+    assert np.allclose(_trained(momentum), _trained(SGD(0.1, momentum=0.9)), rtol=1e-12, atol=1e-14)
+
+
+def test_an_optimizer_whose_learner_step_fails_says_so_and_keeps_training(library_on):
+    from utils.optimizers import Adam
+
+    my_library.start("07", kernel_only=False)
+    replay_lesson("07")
+    adam = my_library.optimizer("Adam", 0.02)
+    adam.piece.fn = lambda *args: None  # the learner's function breaks (e.g. edited in my_nn/ by hand)
+    assert np.allclose(_trained(adam), _trained(Adam(0.02)), rtol=1e-12, atol=1e-14)
+    assert adam.error == "your adam_step (my_nn/lesson07.py) returned None (is a `return` missing?) — the course's " \
+                         "version takes over"
+    assert not adam.piece.mine and adam.whose == "the course's adam_step"
+    with pytest.raises(ValueError, match="expected 'SGD', 'momentum' or 'Adam', got 'adamw'"):
+        my_library.optimizer("adamw", 0.1)

@@ -29,8 +29,9 @@ from utils.my_library import record, save
 from utils.my_library.load import Outcome, Piece, error_html, load_library, reference, use, whose_html
 from utils.my_library.record import LESSONS, enabled, library_dir, read_progress
 
-__all__ = ["LESSONS", "Outcome", "Piece", "compare_digits", "enabled", "error_html", "library_dir", "load_library",
-           "read_progress", "reference", "show_progress", "start", "stop", "test_my_library", "use", "whose_html"]
+__all__ = ["LESSONS", "Outcome", "Piece", "PieceOptimizer", "compare_digits", "enabled", "error_html", "library_dir",
+           "load_library", "optimizer", "read_progress", "reference", "show_progress", "start", "stop", "test_my_library",
+           "use", "whose_html"]
 
 
 def _checked_function() -> types.FunctionType | None:
@@ -213,9 +214,15 @@ def test_my_library(folder: str | os.PathLike | None = None) -> dict[str, bool]:
     return results
 
 
-def __getattr__(name: str):
-    if name == "compare_digits":  # numpy and the reference network: imported when the capstone asks for them
-        from utils.my_library.capstone import compare_digits
+_LAZY = {"compare_digits": "utils.my_library.capstone", "optimizer": "utils.my_library.optim",
+         "PieceOptimizer": "utils.my_library.optim"}
 
-        return compare_digits
+
+def __getattr__(name: str):
+    """numpy and the reference network are imported when the capstone or an optimizer is asked for (``make
+    progress`` needs only the standard library)."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
