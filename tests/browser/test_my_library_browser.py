@@ -50,8 +50,8 @@ def _readout(widget) -> str:
 
 
 def _drag(page, widget, fraction: float) -> None:
-    """Drag the w slider's handle (the second slider) with the mouse to ``fraction`` of its track."""
-    slider = widget.locator(".noUi-target").nth(1)
+    """Drag the w slider's handle (the first slider; the activation is a dropdown) to ``fraction`` of its track."""
+    slider = widget.locator(".noUi-target").nth(0)
     handle = slider.locator(".noUi-handle").first
     box, track = handle.bounding_box(), slider.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
