@@ -190,27 +190,35 @@ def show_progress(folder: str | os.PathLike | None = None) -> _Progress:
 
 
 def test_my_library(folder: str | os.PathLike | None = None) -> dict[str, bool]:
-    """Run every function of your library through its checker once more, quietly; print one line per exercise
-    (✓ / ✗ with the checker's line / not in your library yet) and a total. Returns exercise -> passed."""
+    """Run every function of your library through its checker once more, quietly. Prints the total, one line per
+    lesson (✓ passes, ✗ fails, · not in your library yet) and, for each failure, the checker's line.
+    Returns exercise -> passed for the exercises your library holds."""
     from utils import checks
 
+    if not enabled():
+        print(f"(your library is switched off here: {record.OFF_VARIABLE} is set)")
     functions, errors = load_library(folder)
     results: dict[str, bool] = {}
-    lines = []
-    for lesson, (_title, names) in LESSONS.items():
+    rows, failures = [], []
+    for lesson, (title, names) in LESSONS.items():
+        marks = []
         for name in names:
             check = getattr(checks, f"check_{name}", None)
             if name not in functions or check is None:
-                broken = errors.get(f"lesson{lesson}")
-                reason = f"lesson{lesson}.py does not import: {broken}" if broken else "not in your library yet"
-                lines.append(f"  · {lesson} {name}: {reason}")
+                marks.append(f"· {name}")
                 continue
             result = checks.run_quietly(check, functions[name])
             results[name] = bool(result)
-            lines.append(f"  {'✓' if result else '✗'} {lesson} {name}" + ("" if result else f": {result.line}"))
+            marks.append(f"{'✓' if result else '✗'} {name}")
+            if not result:
+                failures.append(f"  {lesson} {name}: {result.line}")
+        broken = errors.get(f"lesson{lesson}")
+        rows.append(f"  {lesson} {title:<20} " + "  ".join(marks)
+                    + (f"  (lesson{lesson}.py does not import: {broken})" if broken else ""))
     total = sum(len(names) for _title, names in LESSONS.values())
-    print(f"your library against the course's checkers: {sum(results.values())} of {total} exercises pass")
-    print("\n".join(lines))
+    print(f"your library against the course's checkers: {sum(results.values())} of {total} exercises pass "
+          "(✓ passes, ✗ fails, · not in your library yet)")
+    print("\n".join(rows + failures))
     return results
 
 
