@@ -412,3 +412,22 @@ def test_testing_the_library_shows_a_function_that_no_longer_passes(library_on, 
     out = capsys.readouterr().out
     assert "0 of 30 exercises pass" in out and "· step  ✗ relu  · leaky_relu" in out
     assert re.search(r"^  03 relu: ✗ check_relu", out, flags=re.M)
+
+
+def test_a_function_imported_back_from_my_nn_is_saved_with_its_helpers(library_on):
+    """check_relu(relu) where relu came from `from my_nn import relu`: the module is written from sources, it never
+    imports from itself."""
+    my_library.start("03", kernel_only=False)
+    ns = _notebook_namespace()
+    _define(ns, "import numpy as np\n\ndef _floor(z):\n    return np.maximum(0.0, z)\n\n"
+                "def relu(z):\n    return _floor(np.asarray(z, dtype=float))\n")
+    assert _check(ns, "relu")
+    code = ("import sys\nsys.path.insert(0, '.')\nfrom my_nn import relu\nfrom utils import my_library\n"
+            "from utils.my_library import save\nsnap = save.capture(relu, 'relu')\n"
+            "save.save(None, '03', 'relu', snap)\nimport importlib, my_nn\nimportlib.reload(my_nn.lesson03)\n"
+            "print(my_nn.lesson03.relu([-2.0, 3.0]).tolist(), snap.imports)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=library_on, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != record.OFF_VARIABLE})
+    assert out.returncode == 0, out.stderr[-1500:]
+    assert out.stdout.strip() == "[0.0, 3.0] ['import numpy as np']"
+    assert "from ." not in (library_on / "my_nn" / "lesson03.py").read_text()

@@ -115,7 +115,11 @@ def _import_line(alias: str, value: object) -> str | None:
 
 
 def _is_notebook_object(value: object) -> bool:
-    return isinstance(value, types.FunctionType | type) and getattr(value, "__module__", None) == "__main__"
+    """A function or class the notebook defined — or one it imported from ``my_nn`` (saved again with its source,
+    so a lesson module never imports from itself)."""
+    module = str(getattr(value, "__module__", None))
+    return isinstance(value, types.FunctionType | type) and (
+        module == "__main__" or module.startswith(record.DIR_NAME + "."))
 
 
 def capture(fn: types.FunctionType, name: str | None = None) -> Snapshot:
