@@ -1,4 +1,4 @@
-"""The learner's own library (utils.my_library, DESIGN §7): saving passing functions into my_nn/, the progress
+"""The learner's own library (utils.my_library, docs/design.md §7): saving passing functions into my_nn/, the progress
 record, loading them back for widgets and the capstone, and that nothing of it runs where it must not."""
 
 from __future__ import annotations

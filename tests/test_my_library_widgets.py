@@ -1,4 +1,4 @@
-"""Widgets run the learner's own functions from my_nn/ (DESIGN §5, §7): they say whose code runs, and a learner
+"""Widgets run the learner's own functions from my_nn/ (docs/design.md §5, §7): they say whose code runs, and a learner
 function that raises or returns nonsense mid-drag is a message in the readout, never a crash."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A widget running the learner's own function, in a real JupyterLab (DESIGN §5, §7).
+"""A widget running the learner's own function, in a real JupyterLab (docs/design.md §5, §7).
 
 A notebook in the course copy's notebooks/ passes check_sigmoid (so sigmoid joins my_nn/), shows the activation
 explorer, then the learner breaks their saved sigmoid by hand. Dragging the w slider with the mouse: the explorer
