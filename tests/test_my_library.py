@@ -284,7 +284,7 @@ def test_progress_table_and_where_to_go_next(library_on, capsys):
     record.record_attempt(None, "02", "layer_output", False)
     text = record.progress_text(my_library.read_progress())
     assert re.search(r"01 a neuron\s+1 / 1\s+done", text) and re.search(r"02 a layer\s+0 / 1\s+tried", text)
-    assert "continue with `layer_output` in lesson 02" in text
+    assert "Where to go next: finish `layer_output` in lesson 02 (a layer)" in text
     html = my_library.show_progress()._repr_html_()
     assert "✓&nbsp;neuron_output" in html and "~&nbsp;layer_output" in html
     my_library.start("02", kernel_only=False)
@@ -292,7 +292,7 @@ def test_progress_table_and_where_to_go_next(library_on, capsys):
     from tools import progress
 
     assert progress.main([str(library_on)]) == 0
-    assert "continue with `layer_output` in lesson 02" in capsys.readouterr().out
+    assert "Where to go next: finish `layer_output` in lesson 02 (a layer)" in capsys.readouterr().out
 
 
 def test_make_progress_needs_only_the_standard_library(library_on):

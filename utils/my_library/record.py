@@ -219,5 +219,6 @@ def next_step_text(progress: dict[str, dict]) -> str:
     if step is None:
         return "Every exercise passed: your library my_nn/ holds the whole network. Lesson 08 trains it."
     lesson, exercise = step
-    verb = "continue with" if status(progress.get(exercise)) == "tried" else "next:"
-    return f"Where to go next — {verb} `{exercise}` in lesson {lesson} ({LESSONS[lesson][0]})."
+    if status(progress.get(exercise)) == "tried":
+        return f"Where to go next: finish `{exercise}` in lesson {lesson} ({LESSONS[lesson][0]}) — checked, not passed yet."
+    return f"Where to go next: `{exercise}` in lesson {lesson} ({LESSONS[lesson][0]})."
