@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.my_library_helpers import replay_lesson
+from tests.my_library_helpers import replay_lesson, run_source
 from utils import my_library
 from utils import widgets as W
 from utils.my_library import record
@@ -123,8 +123,26 @@ def test_learning_rate_explorer_trains_with_the_learners_training_step(in_learne
         course = W.learning_rate_explorer(learning_rate=0.5, epochs=30)
     finally:
         del os.environ[record.OFF_VARIABLE]
-    assert "the course's training_step" in _text(course)
+    assert "runs" not in _text(course)  # no library: the course's code, as always, and no line about it
     assert np.allclose(my_losses, course.animated[0].get_ydata(), rtol=1e-9)
+
+
+def test_without_a_library_widgets_say_nothing_about_it_until_one_exists(tmp_path, monkeypatch):
+    monkeypatch.delenv(record.OFF_VARIABLE, raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert "runs" not in _text(W.activation_explorer("relu")) and "runs" not in _text(W.secant_explorer())
+    my_library.start("03", kernel_only=False)
+    try:
+        ns = {"__name__": "__main__", "__builtins__": __builtins__}
+        run_source("import numpy as np\n\ndef step(z):\n    return (np.asarray(z) > 0).astype(float)\n"
+                   "from utils.checks import check_step\n_r = check_step(step)\n", ns)
+        assert ns["_r"]
+    finally:
+        my_library.stop()
+    # one exercise passed: now every widget says whose code it runs, and how to make it yours
+    assert "runs the course's relu (pass check_relu in lesson 03 and it runs yours)" in _text(
+        W.activation_explorer("relu"))
+    assert "runs your step (my_nn/lesson03.py)" in _text(W.activation_explorer("step"))
 
 
 def test_playground_steps_with_the_learners_adam_and_survives_a_broken_one(in_learner_folder):

@@ -26,12 +26,22 @@ import types
 from pathlib import Path
 
 from utils.my_library import record, save
-from utils.my_library.load import Outcome, Piece, error_html, load_library, reference, use, whose_html
+from utils.my_library.load import (
+    Outcome,
+    Piece,
+    error_html,
+    error_note,
+    load_library,
+    reference,
+    use,
+    whose_html,
+    whose_note,
+)
 from utils.my_library.record import LESSONS, enabled, library_dir, read_progress
 
 __all__ = ["LESSONS", "Outcome", "Piece", "PieceOptimizer", "compare_digits", "enabled", "error_html", "library_dir",
            "load_library", "optimizer", "read_progress", "reference", "show_progress", "start", "stop", "test_my_library",
-           "use", "whose_html"]
+           "use", "whose_html", "error_note", "whose_note"]
 
 
 def _checked_function() -> types.FunctionType | None:

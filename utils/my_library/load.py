@@ -183,3 +183,17 @@ def error_html(error: str) -> str:
     import html
 
     return f'<span class="nn-learner-error" style="color:#c0262d">⚠ {html.escape(error)}</span>'
+
+
+def whose_note(*pieces: Piece, prefix: str = "") -> str:
+    """``"<br>" + prefix + whose_html(...)`` for a widget's readout — or nothing while the learner has no library yet
+    (no exercise passed, or the library is off: the widget runs the course's code as it always did, and slides
+    shown by a teacher stay as they were)."""
+    if not any(piece.mine for piece in pieces) and not save.saved_exercises():
+        return ""
+    return "<br>" + prefix + whose_html(*pieces)
+
+
+def error_note(error: str, suffix: str = "") -> str:
+    """``"<br>" + error_html(error + suffix)`` for a widget's readout."""
+    return "<br>" + error_html(error + suffix)

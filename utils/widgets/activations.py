@@ -51,14 +51,14 @@ def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 
         whose = ""
         yours.set_ydata(np.full_like(x, np.nan))
         if piece is not None:
-            whose = "<br>" + my_library.whose_html(piece)
+            whose = my_library.whose_note(piece)
             if piece.mine:
                 outcome = piece.call(*((z, 0.1) if v.activation == "leaky_relu" else (z,)), like=expected)
                 if outcome:
                     yours.set_ydata(outcome.value)
                     whose += " — dashed, over the course's"
                 else:
-                    whose = "<br>" + my_library.error_html(outcome.error)
+                    whose = my_library.error_note(outcome.error)
         if abs(v.w) > 1e-9:
             return (f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w + 0.0:.2f}; |w| sets how steep "
                     f"it is{whose}")
@@ -89,7 +89,7 @@ def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), tempe
     def update(v):
         z = np.array([v.z0, v.z1, v.z2])
         p = activations.softmax(z / v.temperature)
-        whose = "<br>" + my_library.whose_html(piece)
+        whose = my_library.whose_note(piece)
         yours.set_ydata([np.nan] * 3)
         if piece.mine:
             outcome = piece.call((z / v.temperature)[None, :], like=p[None, :])
@@ -97,7 +97,7 @@ def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), tempe
                 yours.set_ydata(np.asarray(outcome.value, dtype=float)[0])
                 whose += " — the diamonds"
             else:
-                whose = "<br>" + my_library.error_html(outcome.error)
+                whose = my_library.error_note(outcome.error)
         for bar, value in zip(logit_bars, z, strict=True):
             bar.set_height(value)
         for bar, label, value in zip(prob_bars, labels, p, strict=True):

@@ -44,13 +44,13 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
         exact = dfdx(x0)
         fwd = (f(x0 + h_) - f(x0)) / h_
         cen = (f(x0 + h_) - f(x0 - h_)) / (2 * h_)
-        whose = "<br>central slope: " + my_library.whose_html(piece)
+        whose = my_library.whose_note(piece, prefix="central slope: ")
         if piece.mine:
             outcome = piece.call(f, x0, h_, like=cen)
             if outcome:
                 cen = float(outcome.value)
             else:
-                whose = "<br>" + my_library.error_html(outcome.error) + " — showing the course's central slope"
+                whose = my_library.error_note(outcome.error, " — showing the course's central slope")
         span = np.array([-0.5, 2.5])
         tangent.set_data(span, f(x0) + exact * (span - x0))
         forward.set_data(span, f(x0) + fwd * (span - x0))

@@ -94,10 +94,10 @@ class Playground(Explorer):
         """Whose update rule the optimizer runs, or how the learner's failed."""
         error = getattr(self.optimizer, "error", None)
         if error:
-            return "<br>" + my_library.error_html(error)
+            return my_library.error_note(error)
         name = "adam_step" if self.controls["optimizer"].value == "Adam" else "sgd_momentum_step"
         piece = getattr(self.optimizer, "piece", None) or my_library.use(name)
-        return "<br>the optimizer " + my_library.whose_html(piece)
+        return my_library.whose_note(piece, prefix="the optimizer ")
 
     def _update_from_controls(self, v) -> str:
         if (v.dataset, v.noise, v.hidden, v.activation) != self._shown:

@@ -56,8 +56,8 @@ def learning_rate_explorer(learning_rate: float = 0.05, epochs: int = 60) -> Exp
                 history = fit(model, X, y, SGD(v.learning_rate), epochs=epochs)
             runs[v.learning_rate] = history
         history = runs[v.learning_rate]
-        whose = "<br>" + (my_library.error_html(failed[0] + " — the course's training_step runs instead") if failed
-                          else my_library.whose_html(piece))
+        whose = (my_library.error_note(failed[0], " — the course's training_step runs instead") if failed
+                 else my_library.whose_note(piece))
         losses = np.asarray(history.loss)
         line.set_data(np.arange(1, losses.size + 1), losses)
         line.set_color("C3" if history.diverged else "C0")
@@ -115,14 +115,14 @@ def loss_surface_explorer(learning_rate: float = 0.04, momentum: float = 0.0, st
     piece = my_library.use("sgd_momentum_step")
 
     def update(v):
-        whose = "<br>" + my_library.whose_html(piece)
+        whose = my_library.whose_note(piece)
         path = None
         if piece.mine:
             outcome = _learner_path(piece, v.learning_rate, v.momentum, steps)
             if outcome:
                 path = outcome.value
             else:
-                whose = "<br>" + my_library.error_html(outcome.error) + " — showing the course's path"
+                whose = my_library.error_note(outcome.error, " — showing the course's path")
         if path is None:
             path = descent_path(v.learning_rate, v.momentum, steps)
         path_line.set_data(path[:, 0], path[:, 1])
