@@ -183,10 +183,12 @@ class _Progress:
             exercises = " ".join(
                 f'<span style="color:{colours[e["status"]]}" title="{e["status"]}, {e["attempts"]} attempt(s)">'
                 f'{marks[e["status"]]}&nbsp;{html.escape(e["name"])}</span>' for e in row["exercises"])
-            rows.append(f'<tr><td>{row["lesson"]} {html.escape(row["title"])}</td>'
+            rows.append(f'<tr><td style="text-align:left">{row["lesson"]} {html.escape(row["title"])}</td>'
                         f'<td style="text-align:right">{row["passed"]} / {row["total"]}</td>'
-                        f'<td style="color:{colours[row["state"]]}">{row["state"]}</td><td>{exercises}</td></tr>')
-        head = "<tr><th>lesson</th><th>passed</th><th>state</th><th>exercises</th></tr>"
+                        f'<td style="text-align:left;color:{colours[row["state"]]}">{row["state"]}</td>'
+                        f'<td style="text-align:left">{exercises}</td></tr>')
+        head = ('<tr><th style="text-align:left">lesson</th><th>passed</th><th style="text-align:left">state</th>'
+                '<th style="text-align:left">exercises</th></tr>')
         return (f'<table class="nnfs-progress">{head}{"".join(rows)}</table>'
                 f"<p>{html.escape(record.next_step_text(self.progress))}</p>")
 
