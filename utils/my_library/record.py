@@ -39,6 +39,8 @@ LESSONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "07": ("training", ("training_step", "sgd_momentum_step", "adam_step")),
     "08": ("capstone: real data", ("standardize", "confusion_matrix", "fixed_train_step")),
     "09": ("autograd", ("mul_backward", "tanh_backward", "topological_order", "backward", "sgd_step")),
+    "10": ("generalising", ("he_init", "l2_penalty", "l2_backward", "dropout_forward", "dropout_backward",
+                            "early_stopping_epoch")),
 }
 
 #: the function a lesson asks for, when it is not called like its exercise (lesson 09: ``check_mul_backward(mul)``)
