@@ -8,12 +8,13 @@ PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
 NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
 
-.PHONY: help install work lab teach test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
+.PHONY: help install work lab teach progress test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
 
 help:
 	@echo "make lab            set up .venv (once), make work, open JupyterLab on work/"
 	@echo "make teach          JupyterLab at the repository root (solutions/, notebooks/, docs/): for teachers"
 	@echo "make work           copy lessons you do not have yet into work/ (never overwrites your files)"
+	@echo "make progress       your progress per lesson (done / tried / not started) and where to go next"
 	@echo "make test           ruff, unit + checker tests, notebooks <-> solutions sync, nbval on every lesson"
 	@echo "make notebooks      regenerate notebooks/ from solutions/"
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
@@ -55,6 +56,10 @@ lab: $(STAMP) work
 # both reachable; it opens on solutions/.
 teach: $(STAMP)
 	$(JUPYTER_LAB) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/solutions $(LAB_ARGS)
+
+# Your progress: read from work/my_nn/progress.json (standard library only, like make work). DIR=notebooks on a hub.
+progress:
+	$(PYTHON_FOR_WORK) -m tools.progress $(or $(DIR),work)
 
 lint: $(STAMP)
 	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks

@@ -78,12 +78,14 @@ def build(check: bool = False) -> list[str]:
 def execute_lesson(nb: nbformat.NotebookNode, folder: Path, timeout: int = 600,
                    allow_errors: bool = False) -> nbformat.NotebookNode:
     """Run a lesson top to bottom as a learner's kernel does: started in ``folder``, with the inline figure backend
-    whatever ``MPLBACKEND`` this process has. ``nb`` gets the outputs."""
+    whatever ``MPLBACKEND`` this process has and the learner's library switched off (``NN_COURSE_NO_LIBRARY=1``).
+    ``nb`` gets the outputs."""
     import os
 
     from nbclient import NotebookClient
 
-    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
+    # the learner's own library (my_nn/, utils.my_library) is off: stored outputs never depend on it, nothing is written
+    env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline", NN_COURSE_NO_LIBRARY="1")
     NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
                    resources={"metadata": {"path": str(Path(folder).resolve())}}).execute(env=env)
     return nb

@@ -38,15 +38,19 @@ def surface_gradient(w: np.ndarray) -> np.ndarray:
     return np.array([c * du - s * dv, s * du + c * dv])
 
 
-def descent_path(learning_rate: float, momentum: float, steps: int = 60, start=(-2.5, 1.5)) -> np.ndarray:
-    """Positions ``(steps + 1, 2)`` of SGD with momentum on ``surface`` from ``start`` (the course's
-    ``sgd_momentum_step``); stops early once the path diverges (not finite, or beyond 1e6)."""
+def descent_path(learning_rate: float, momentum: float, steps: int = 60, start=(-2.5, 1.5),
+                 step=None) -> np.ndarray:
+    """Positions ``(steps + 1, 2)`` of SGD with momentum on ``surface`` from ``start``; stops early once the path
+    diverges (not finite, or beyond 1e6). ``step``: an update with ``sgd_momentum_step``'s signature (default: the
+    course's; the loss-surface widget passes the learner's); what it raises goes to the caller."""
+    step = sgd_momentum_step if step is None else step
     w = np.array(start, dtype=float)
     velocity = np.zeros(2)
     path = [w.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(steps):
-            w, velocity = sgd_momentum_step(w, surface_gradient(w), velocity, learning_rate, momentum)
+            w, velocity = (np.asarray(a, dtype=float) for a in step(w, surface_gradient(w), velocity, learning_rate,
+                                                                     momentum))
             path.append(w.copy())
             if not np.all(np.isfinite(w)) or np.abs(w).max() > 1e6:
                 break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import activations
+from utils import activations, my_library
 from utils.style import CLASS_COLORS, POINT_EDGE, number, signed
 from utils.widgets.engine import Explorer, dropdown, log_slider, new_figure, slider
 
@@ -27,9 +27,12 @@ def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 
     if activation not in funcs:
         raise ValueError(f"activation must be one of {names}, got {activation!r}")
     x = np.linspace(-5, 5, 400)
+    mine = {name: my_library.use(name) for name in names if name != "linear"}  # the learner's, where they passed it
     fig, (ax,) = new_figure(5.6, 3.4)
     (ghost,) = ax.plot(x, funcs[activation](x), color="0.7", lw=4, label="activation(x)")
     (line,) = ax.plot(x, funcs[activation](w * x + b), color="C0", lw=2, label="activation(w·x + b)")
+    (yours,) = ax.plot(x, np.full_like(x, np.nan), color="C3", lw=1.6, ls=(0, (4, 3)),
+                       label="yours" if any(p.mine for p in mine.values()) else "_yours")
     ax.axhline(0, color="k", lw=0.5)
     ax.axvline(0, color="k", lw=0.5)
     ax.set(xlabel="x", ylim=(-2.2, 2.2))
@@ -40,15 +43,30 @@ def activation_explorer(activation: str = "sigmoid", w: float = 1.0, b: float = 
     def update(v):
         f = funcs[v.activation]
         ghost.set_ydata(f(x))
-        line.set_ydata(f(v.w * x + v.b))
+        z = v.w * x + v.b
+        expected = f(z)
+        line.set_ydata(expected)
         title.set_text(f"{v.activation}({number(v.w, 3)}·x {signed(v.b)})")
+        piece = mine.get(v.activation)
+        whose = ""
+        yours.set_ydata(np.full_like(x, np.nan))
+        if piece is not None:
+            whose = my_library.whose_note(piece)
+            if piece.mine:
+                outcome = piece.call(*((z, 0.1) if v.activation == "leaky_relu" else (z,)), like=expected)
+                if outcome:
+                    yours.set_ydata(outcome.value)
+                    whose += " — dashed, over the course's"
+                else:
+                    whose = my_library.error_note(outcome.error)
         if abs(v.w) > 1e-9:
-            return f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w + 0.0:.2f}; |w| sets how steep it is"
-        return "w = 0: the output no longer depends on x"
+            return (f"the bend or middle of the curve sits at x = −b/w = {-v.b / v.w + 0.0:.2f}; |w| sets how steep "
+                    f"it is{whose}")
+        return f"w = 0: the output no longer depends on x{whose}"
 
     controls = {"activation": dropdown("activation", names, activation),
                 "w": slider("w", w, -4, 4), "b": slider("b", b, -4, 4)}
-    return Explorer(fig, controls, update, animated=[ghost, line, title])
+    return Explorer(fig, controls, update, animated=[ghost, line, yours, title])
 
 
 def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), temperature: float = 1.0) -> Explorer:
@@ -62,10 +80,24 @@ def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), tempe
     ax_logit.set(ylim=(-6, 6), title="logits (raw scores)")
     ax_logit.axhline(0, color="k", lw=0.5)
     ax_prob.set(ylim=(0, 1.15), title="softmax probabilities")
+    piece = my_library.use("softmax")
+    (yours,) = ax_prob.plot([0, 1, 2], [np.nan] * 3, "D", color="k", ms=6, mfc="white",
+                            label="your softmax" if piece.mine else "_yours")
+    if piece.mine:
+        ax_prob.legend(loc="upper right")
 
     def update(v):
         z = np.array([v.z0, v.z1, v.z2])
         p = activations.softmax(z / v.temperature)
+        whose = my_library.whose_note(piece)
+        yours.set_ydata([np.nan] * 3)
+        if piece.mine:
+            outcome = piece.call((z / v.temperature)[None, :], like=p[None, :])
+            if outcome:
+                yours.set_ydata(np.asarray(outcome.value, dtype=float)[0])
+                whose += " — the diamonds"
+            else:
+                whose = my_library.error_note(outcome.error)
         for bar, value in zip(logit_bars, z, strict=True):
             bar.set_height(value)
         for bar, label, value in zip(prob_bars, labels, p, strict=True):
@@ -73,9 +105,10 @@ def softmax_explorer(logits: tuple[float, float, float] = (2.0, 1.0, 0.1), tempe
             label.set_position((label.get_position()[0], value + 0.01))
             label.set_text(f"{value:.3f}")
         return (f"probabilities {np.round(p, 3).tolist()} sum to {p.sum():.3f}; "
-                f"T = {v.temperature:.2f} ({'sharper' if v.temperature < 1 else 'flatter' if v.temperature > 1 else 'plain softmax'})")
+                f"T = {v.temperature:.2f} ({'sharper' if v.temperature < 1 else 'flatter' if v.temperature > 1 else 'plain softmax'})"
+                f"{whose}")
 
     controls = {"z0": slider("logit 0", logits[0], -5, 5), "z1": slider("logit 1", logits[1], -5, 5),
                 "z2": slider("logit 2", logits[2], -5, 5), "temperature": log_slider("temperature T", temperature, -1, 1)}
     controls["temperature"].readout_format = ".2f"
-    return Explorer(fig, controls, update, animated=[*logit_bars, *prob_bars, *labels])
+    return Explorer(fig, controls, update, animated=[*logit_bars, *prob_bars, *labels, yours])

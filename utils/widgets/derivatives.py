@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import gradients
+from utils import gradients, my_library
 from utils.style import POINT_EDGE
 from utils.widgets.engine import Explorer, log_slider, new_figure
 
@@ -37,11 +37,20 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
     ax_err.invert_xaxis()
     ax_err.legend(loc="lower left")
 
+    piece = my_library.use("numerical_derivative")
+
     def update(v):
         h_ = v.h
         exact = dfdx(x0)
         fwd = (f(x0 + h_) - f(x0)) / h_
         cen = (f(x0 + h_) - f(x0 - h_)) / (2 * h_)
+        whose = my_library.whose_note(piece, prefix="central slope: ")
+        if piece.mine:
+            outcome = piece.call(f, x0, h_, like=cen)
+            if outcome:
+                cen = float(outcome.value)
+            else:
+                whose = my_library.error_note(outcome.error, " — showing the course's central slope")
         span = np.array([-0.5, 2.5])
         tangent.set_data(span, f(x0) + exact * (span - x0))
         forward.set_data(span, f(x0) + fwd * (span - x0))
@@ -49,7 +58,7 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
         dots.set_data([x0 - h_, x0, x0 + h_], [f(x0 - h_), f(x0), f(x0 + h_)])
         now.set_xdata([h_, h_])
         return (f"h = {h_:.1e}: forward slope {fwd:.10f} (error {abs(fwd - exact):.1e}), "
-                f"central slope {cen:.10f} (error {abs(cen - exact):.1e}), exact {exact:g}")
+                f"central slope {cen:.10f} (error {abs(cen - exact):.1e}), exact {exact:g}{whose}")
 
     return Explorer(fig, {"h": log_slider("step size h", h, -12, -0.3)}, update,
                     animated=[tangent, forward, central, dots, now])

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import ipywidgets as widgets
 import numpy as np
 
-from utils import data
+from utils import data, my_library
 from utils.model import History, fit
 from utils.optimizers import SGD, Adam
 from utils.plots import plain_log_ticks
@@ -144,9 +144,22 @@ class Playground(Explorer):
 
     @staticmethod
     def _make_optimizer(v):
+        """The learner's adam_step / sgd_momentum_step when they passed it (utils.my_library), else the course's."""
+        learner = my_library.optimizer(v.optimizer, v.learning_rate)
+        if learner.piece.mine:
+            return learner
         if v.optimizer == "Adam":
             return Adam(v.learning_rate)
         return SGD(v.learning_rate, momentum=0.9 if v.optimizer == "momentum" else 0.0)
+
+    def _whose(self) -> str:
+        """Whose update rule the optimizer runs, or how the learner's failed."""
+        error = getattr(self.optimizer, "error", None)
+        if error:
+            return my_library.error_note(error)
+        name = "adam_step" if self.controls["optimizer"].value == "Adam" else "sgd_momentum_step"
+        piece = getattr(self.optimizer, "piece", None) or my_library.use(name)
+        return my_library.whose_note(piece, prefix="the optimizer ")
 
     def _update_from_controls(self, v) -> str:
         if (v.dataset, v.noise, v.hidden, v.activation) != self._shown:
@@ -165,10 +178,11 @@ class Playground(Explorer):
             self.invalidate()
         epoch = len(losses)
         if self.history.diverged:
-            return f"epoch {epoch}: <b>{self.history.summary()}</b>"
+            return f"epoch {epoch}: <b>{self.history.summary()}</b>{self._whose()}"
         if not losses:
-            return "epoch 0: press step or play"
-        text = f"epoch {epoch}: loss {losses[-1]:.4f}, training accuracy <b>{self.history.accuracy[-1]:.3f}</b>"
+            return f"epoch 0: press step or play{self._whose()}"
+        text = (f"epoch {epoch}: loss {losses[-1]:.4f}, training accuracy <b>{self.history.accuracy[-1]:.3f}</b>"
+                f"{self._whose()}")
         reason = stuck_reason(self.model, self.X, losses, self.history.accuracy[-1])
         return text if reason is None else f"{text}<br><b>{reason}</b>"
 

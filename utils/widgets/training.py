@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils import data
+from utils import data, my_library
 from utils.model import History, fit, make_mlp, minibatches
 from utils.optimizers import SGD, Adam
 from utils.plots import class_background_cmap, class_scatter, grid_over, plain_log_ticks
@@ -37,27 +37,65 @@ def learning_rate_explorer(learning_rate: float = 0.05, epochs: int = 60) -> Exp
     title = ax.set_title(" ", loc="left")
 
     runs: dict[float, History] = {}  # seeded: a learning rate seen before is not retrained
+    piece = my_library.use("training_step")
+    failed: list[str] = []
 
     def update(v):
         if v.learning_rate not in runs:
             if len(runs) > 256:
                 runs.clear()
             model = make_mlp([2, 16, 3], activation="relu", rng=np.random.default_rng(0))
-            runs[v.learning_rate] = fit(model, X, y, SGD(v.learning_rate), epochs=epochs)
+            history = None
+            if piece.mine and not failed:
+                history = _learner_training(piece, model, X, y, v.learning_rate, epochs)
+            if isinstance(history, str):
+                failed.append(history)
+                history = None
+            if history is None:
+                model = make_mlp([2, 16, 3], activation="relu", rng=np.random.default_rng(0))
+                history = fit(model, X, y, SGD(v.learning_rate), epochs=epochs)
+            runs[v.learning_rate] = history
         history = runs[v.learning_rate]
+        whose = (my_library.error_note(failed[0], " — the course's training_step runs instead") if failed
+                 else my_library.whose_note(piece))
         losses = np.asarray(history.loss)
         line.set_data(np.arange(1, losses.size + 1), losses)
         line.set_color("C3" if history.diverged else "C0")
         title.set_text(f"learning rate {v.learning_rate:.2g}")
         if history.diverged:
-            return f"<b>diverged</b>: {history.summary()}"
+            return f"<b>diverged</b>: {history.summary()}{whose}"
         verdict = ("too big: the loss ended higher than it started — the steps overshoot"
                    if losses[-1] > losses[0] else "too small: barely moving" if losses[-1] > 0.9 * losses[0]
                    else "learning")
-        return f"after {epochs} epochs: loss {losses[-1]:.4f}, accuracy {history.accuracy[-1]:.3f} — {verdict}"
+        return f"after {epochs} epochs: loss {losses[-1]:.4f}, accuracy {history.accuracy[-1]:.3f} — {verdict}{whose}"
 
     return Explorer(fig, {"learning_rate": log_slider("learning rate", learning_rate, -3, 3)}, update,
                     animated=[line, title])
+
+
+def _learner_path(piece, learning_rate: float, momentum: float, steps: int):
+    """``descent_path`` stepping with the learner's ``sgd_momentum_step``, as an ``Outcome`` (never raises): an
+    error, None or a wrong shape from their function is the outcome's error. Divergence is not an error."""
+    from utils.my_library import Outcome
+
+    def checked_step(param, grad, velocity, lr, mom):
+        outcome = piece.call(param, grad, velocity, lr, mom)
+        if not outcome:
+            raise _LearnerFailed(outcome.error)
+        new = outcome.value
+        if not isinstance(new, tuple | list) or len(new) != 2 or np.shape(new[0]) != (2,) or np.shape(new[1]) != (2,):
+            raise _LearnerFailed(f"{piece.whose} returned {type(new).__name__}, expected (new_param, new_velocity)"
+                                 " of shape (2,) each")
+        return new
+
+    try:
+        return Outcome(descent_path(learning_rate, momentum, steps, step=checked_step))
+    except _LearnerFailed as exc:
+        return Outcome(None, str(exc))
+
+
+class _LearnerFailed(Exception):
+    """A learner's function failed inside a widget's computation (the message says whose and how)."""
 
 
 def loss_surface_explorer(learning_rate: float = 0.04, momentum: float = 0.0, steps: int = 60) -> Explorer:
@@ -74,18 +112,53 @@ def loss_surface_explorer(learning_rate: float = 0.04, momentum: float = 0.0, st
     ax.set(xlim=(-3, 3), ylim=(-3, 3), xlabel="weight 1", ylabel="weight 2", aspect="equal")
     title = ax.set_title(" ")
 
+    piece = my_library.use("sgd_momentum_step")
+
     def update(v):
-        path = descent_path(v.learning_rate, v.momentum, steps)
+        whose = my_library.whose_note(piece)
+        path = None
+        if piece.mine:
+            outcome = _learner_path(piece, v.learning_rate, v.momentum, steps)
+            if outcome:
+                path = outcome.value
+            else:
+                whose = my_library.error_note(outcome.error, " — showing the course's path")
+        if path is None:
+            path = descent_path(v.learning_rate, v.momentum, steps)
         path_line.set_data(path[:, 0], path[:, 1])
         final = float(surface(path[-1])) if np.all(np.isfinite(path[-1])) else float("inf")
         title.set_text(f"lr {v.learning_rate:.3f}, momentum {v.momentum:.2f}")
         if not np.isfinite(final) or final > 1e3:
-            return f"<b>diverged</b>: the steps overshoot across the valley and grow (loss {final:.3g})"
-        return f"loss after {len(path) - 1} steps: {final:.2e}"
+            return f"<b>diverged</b>: the steps overshoot across the valley and grow (loss {final:.3g}){whose}"
+        return f"loss after {len(path) - 1} steps: {final:.2e}{whose}"
 
     controls = {"learning_rate": slider("learning rate", learning_rate, 0.005, 0.11, step=0.005, fmt=".3f"),
                 "momentum": slider("momentum", momentum, 0.0, 0.99, step=0.01)}
     return Explorer(fig, controls, update, animated=[path_line, title], foreground=[minimum])
+
+
+def _learner_training(piece, model, X, y, learning_rate: float, epochs: int) -> History | str:
+    """Full-batch training with the learner's ``training_step`` (one call per epoch, as ``fit`` with ``SGD`` does):
+    the History, or the sentence saying how their function failed. A nan loss is divergence, not a failure."""
+    from utils.losses import accuracy
+
+    history = History()
+    for epoch in range(epochs):
+        with np.errstate(all="ignore"):
+            accuracy_before = accuracy(model.forward(X), y)
+        outcome = piece.call(model.layers, model.loss, X, y, learning_rate, copy_args=False)
+        if not outcome:
+            return outcome.error
+        try:
+            loss = float(outcome.value)
+        except (TypeError, ValueError):
+            return f"{piece.whose} returned {type(outcome.value).__name__}, expected the loss (a float)"
+        if not np.isfinite(loss):
+            history.diverged_epoch = epoch + 1
+            break
+        history.loss.append(loss)
+        history.accuracy.append(accuracy_before)
+    return history
 
 
 def batch_size_explorer(batch_size: int = 32, epochs: int = 15) -> Explorer:
