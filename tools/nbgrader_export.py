@@ -41,6 +41,10 @@ c.CourseDirectory.course_id = "nn-from-scratch"
 c.CourseDirectory.root = "."
 # a lesson notebook runs in a few seconds; an endless loop in a learner's answer is stopped after this many
 c.Execute.timeout = 120
+# autograde runs learners' notebooks in kernels started from this process: keep the learner's own library
+# (my_nn/, docs/design.md §7) out of grading. NOTE: nbgrader runs learners' code unsandboxed (docs/grading.md).
+import os  # noqa: E402
+os.environ["NN_COURSE_NO_LIBRARY"] = "1"
 '''
 
 

@@ -350,6 +350,8 @@ def environment(home: str, tmp: str) -> dict[str, str]:
         "IPYTHONDIR": f"{home}/.ipython", "MPLCONFIGDIR": f"{home}/.matplotlib", "MPLBACKEND": "agg",
         # one BLAS thread per notebook: the grader already runs one notebook per core
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        # the learner's own library (my_nn/) is neither read nor written while grading (docs/design.md §7)
+        "NN_COURSE_NO_LIBRARY": "1",
     }
     if "VIRTUAL_ENV" in os.environ:
         env["VIRTUAL_ENV"] = os.environ["VIRTUAL_ENV"]

@@ -134,8 +134,9 @@ check_standardize = Checker(
         Case("X_other is a single sample (1, 3)", (_X_TRAIN, _X_OTHER[:1])),
     ],
     mistakes=[
-        Mistake("both sets must use the *training* mean and std: X_other was scaled with its own statistics, which "
-                "leaks information about it and shifts it differently from the data the network learned on " + _SD,
+        Mistake("both sets must use the *training* mean and std: X_other was scaled with its own statistics, so it goes "
+                "through a different transform than the data the network learned on (and needs statistics of the "
+                "held-out set, which a deployed network never has) " + _SD,
                 _std_own_stats),
         Mistake("the statistics came from X_train and X_other together: use X_train only " + _SD, _std_combined),
         Mistake("the mean and std must be per feature (axis=0), not of the whole array " + _SD, _std_global),
