@@ -418,7 +418,7 @@ def browser_table(browser: dict) -> list[str]:
     for name, b in [("roundtrip_floor", floor), *measured.items()]:
         if not b:
             continue
-        others = ", ".join(f"{v:.0f}" for v in b.get("other_sliders_ms", {}).values()) or "–"
+        others = ", ".join(f"{k} {v:.0f}" for k, v in b.get("other_sliders_ms", {}).items()) or "–"
         median = f"{b['median_ms']:.0f}"
         if b.get("step_median_ms"):
             median += f" (slider); {b['step_median_ms']:.0f} (step)"
