@@ -25,6 +25,9 @@ def _texts(fig):
 
 
 def test_course_style_keeps_figures_white_and_text_at_least_10_pt():
+    from utils.style import new_figure
+
+    new_figure(1, 1)  # the style is applied when the first course figure is made (not on import)
     assert matplotlib.rcParams["figure.facecolor"] == "white"
     assert not matplotlib.rcParams["savefig.transparent"]
     assert matplotlib.rcParams["font.size"] >= 10 and matplotlib.rcParams["savefig.dpi"] == 200
