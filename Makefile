@@ -18,7 +18,7 @@ help:
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
 	@echo "make test-browser   drive JupyterLab and Voila in a real Chromium (Playwright)"
 	@echo "make screenshots    every lesson's figures and widgets at 2x pixels -> screenshots/figures/"
-	@echo "make bench          benchmarks -> benchmarks/RESULTS.md (installs requirements-bench.txt)"
+	@echo "make bench          speed goals -> benchmarks/RESULTS.md: training step, widgets in Chromium, lessons, make test"
 	@echo "make grade SUBMISSIONS=dir REPORT=dir   grade a class (sandboxed) -> REPORT/grades.csv, REPORT/report.html"
 	@echo "make test-grading   grade a mixed class for real in the sandbox (installs bubblewrap)"
 	@echo "make nbgrader       export the course as an nbgrader course -> nbgrader-course/source/"
@@ -91,7 +91,10 @@ $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-bench: $(VENV)/.installed-bench
+# The speed goals the tests must not assert (a busy machine is slow, not broken): the training step against a
+# bare-numpy floor and PyTorch, every widget in Chromium against its budget and the bare round trip, every lesson's
+# Run All, `make test`. Run it on an idle machine; each table carries the load average it was measured at.
+bench: $(VENV)/.installed-bench $(VENV)/.installed-browser
 	$(BIN)/python -m benchmarks.run
 
 # Grading a class (docs/teaching.md). The sandbox is bubblewrap; without it grading still runs and the report says so.
