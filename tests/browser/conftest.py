@@ -67,7 +67,7 @@ class Server:
 @pytest.fixture(scope="session")
 def course_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("course")
-    for name in ["notebooks", "solutions", "utils"]:
+    for name in ["notebooks", "solutions", "utils", "tools"]:  # tools: `python -m tools.slides` runs from the copy
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     return target
 
