@@ -20,7 +20,7 @@ help:
 	@echo "make slides LESSON=01   serve a lesson as reveal.js slides with live widgets (Voila)"
 	@echo "make test-browser   drive JupyterLab and Voila in a real Chromium (Playwright)"
 	@echo "make screenshots    every lesson's figures and widgets at 2x pixels -> screenshots/figures/"
-	@echo "make bench          benchmarks -> benchmarks/RESULTS.md (installs requirements-bench.txt)"
+	@echo "make bench          speed goals -> benchmarks/RESULTS.md: training step, widgets in Chromium, lessons, make test"
 	@echo "make grade SUBMISSIONS=dir REPORT=dir   grade a class (sandboxed) -> REPORT/grades.csv, REPORT/report.html"
 	@echo "make test-grading   grade a hostile class for real in the sandbox (installs bubblewrap)"
 	@echo "make bench-grading  CPU-s per notebook, wall time for 40 learners -> benchmarks/GRADING.md"
@@ -111,7 +111,10 @@ $(VENV)/.installed-bench: requirements-bench.txt $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
-bench: $(VENV)/.installed-bench
+# The speed goals the tests must not assert (a busy machine is slow, not broken): the training step against a
+# bare-numpy floor and PyTorch, every widget in Chromium against its budget and the bare round trip, every lesson's
+# Run All, `make test`. Run it on an idle machine; each table carries the load average it was measured at.
+bench: $(VENV)/.installed-bench $(VENV)/.installed-browser
 	$(BIN)/python -m benchmarks.run
 
 # Grading a class (docs/grading.md). The sandbox is bubblewrap; without a sandbox that passes its self-test grading

@@ -4,9 +4,15 @@ Writes ``benchmarks/RESULTS.md`` (one table per question) and PNG plots next to 
 repeated ``time.perf_counter`` measurements; the median is reported (p95 for widget latency). Threads are
 pinned with ``threadpoolctl`` (numpy's BLAS) and ``torch.set_num_threads`` where frameworks are compared.
 
-    python -m benchmarks.run            # everything (a few minutes)
-    python -m benchmarks.run --quick    # fewer repeats, smaller sweep, no `make test` timing
-    python -m benchmarks.run --widgets  # only the widget section (3), replaced in place in RESULTS.md
+    python -m benchmarks.run              # everything (a few minutes), the widgets in Chromium included
+    python -m benchmarks.run --quick      # fewer repeats, smaller sweep, no `make test` timing
+    python -m benchmarks.run --widgets    # only the widget section (3), replaced in place in RESULTS.md
+    python -m benchmarks.run --no-browser # quote the last browser run (screenshots/figures/browser_latency.json)
+
+The speed goals live here, not in the tests (which assert behaviour only, so CI stays green on a busy machine):
+the training step within 1.15x the bare-numpy floor, every widget within its budget (DESIGN §5) and near the bare
+round trip of the same browser run, every lesson's Run All within 5 s, `make test` within 60 s on an idle 2-core
+machine. Every table says the load average it was measured at.
 """
 
 from __future__ import annotations
@@ -36,6 +42,12 @@ from utils.optimizers import SGD, Adam  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 ROOT = OUT.parent
+STEP_GOAL = 1.15
+"""The course's training step may cost at most this many times the bare-numpy floor (issue 22)."""
+NOTEBOOK_BUDGET_S = 5.0
+"""Every lesson's Run All (DESIGN §4)."""
+MAKE_TEST_BUDGET_S = 60.0
+"""`make test` on an idle 2-core machine (DESIGN §4)."""
 
 
 def median_us(fn, repeats: int, warmup: int = 10) -> float:
@@ -48,6 +60,27 @@ def median_us(fn, repeats: int, warmup: int = 10) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return float(np.median(times) * 1e6)
+
+
+def interleaved_us(fns: dict, rounds: int, batch: int = 5, warmup: int = 20) -> dict:
+    """Median wall time in microseconds of each function in ``fns``, measured in alternation (one batch of
+    ``batch`` calls of each in turn, ``rounds`` times), so that whatever else the machine is doing weighs on all
+    of them alike and their ratios hold even when the absolute numbers do not."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(batch):
+                fn()
+            times[name].append((time.perf_counter() - start) / batch)
+    return {name: float(np.median(t) * 1e6) for name, t in times.items()}
+
+
+def load_average() -> float:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
 
 # ------------------------------------------------------------------------------ 1. training step vs PyTorch
@@ -126,11 +159,10 @@ def bench_training_step(repeats: int, sweep_hidden, sweep_batch):
     for threads_label, n_threads in [("1 thread", 1), (f"default ({default_threads})", default_threads)]:
         torch.set_num_threads(n_threads)
         with threadpool_limits(limits=n_threads):
-            ours = median_us(course_step(64, X, y), repeats)
-            floor = median_us(numpy_floor_step(64, X, y), repeats)
-            t64 = median_us(torch_step(64, X, y, torch.float64), repeats)
-            t32 = median_us(torch_step(64, X, y, torch.float32), repeats)
-        rows.append((threads_label, ours, floor, t64, t32))
+            t = interleaved_us({"ours": course_step(64, X, y), "floor": numpy_floor_step(64, X, y),
+                                "t64": torch_step(64, X, y, torch.float64), "t32": torch_step(64, X, y, torch.float32)},
+                               rounds=repeats)
+        rows.append((threads_label, t["ours"], t["floor"], t["t64"], t["t32"], load_average()))
     torch.set_num_threads(1)
     sweep = {}
     rng = np.random.default_rng(0)
@@ -372,6 +404,53 @@ def _parts(browser_row: dict) -> str:
     return f"{browser_row['to_page_ms']:.0f} / {browser_row['decode_ms']:.0f}"
 
 
+def run_browser_widgets() -> int:
+    """Run the widget test in Chromium (tests/browser/test_widgets_browser.py), which writes BROWSER_JSON."""
+    env = dict(os.environ, RUN_BROWSER_TESTS="1")
+    env.pop("MPLBACKEND", None)
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/browser/test_widgets_browser.py"], cwd=ROOT, env=env).returncode
+
+
+def browser_table(browser: dict) -> list[str]:
+    """RESULTS.md's table of the browser numbers: each widget against its budget and against the bare round trip
+    measured in the same browser run, with the load average of the machine beside each row."""
+    floor = browser.get("roundtrip_floor", {})
+    bare = floor.get("median_ms", float("nan"))
+    lines = ["| widget | lesson | browser median (ms) | max (ms) | budget (ms) | within budget | × bare round trip "
+             "| to page / decode (ms) | other sliders, one move each (ms) | load average (1 min) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    measured = {n: b for n, b in browser.items() if "budget_ms" in b}
+    for name, b in [("roundtrip_floor", floor), *measured.items()]:
+        if not b:
+            continue
+        others = ", ".join(f"{k} {v:.0f}" for k, v in b.get("other_sliders_ms", {}).items()) or "–"
+        median = f"{b['median_ms']:.0f}"
+        if b.get("step_median_ms"):
+            median += f" (slider); {b['step_median_ms']:.0f} (step)"
+        budget = b.get("budget_ms")
+        worst = max(b["median_ms"], b.get("step_median_ms", 0))
+        within = "–" if budget is None else ("yes" if worst <= budget else "**no**")
+        load = f"{b['load_average_1min']:.1f} on {b.get('cpu_count', os.cpu_count())} cores"
+        lines.append(f"| {name} | {b.get('lesson', '–')} | {median} | {b['max_ms']:.0f} | {budget or '–'} | {within} "
+                     f"| {b['median_ms'] / bare:.1f}× | {_parts(b)} | {others} | {load} |")
+    within = [n for n, b in measured.items() if max(b["median_ms"], b.get("step_median_ms", 0)) <= b["budget_ms"]]
+    near = [n for n, b in measured.items() if b["median_ms"] / bare <= 1.5]
+    measured_at = floor.get("measured_at", "?")
+    lines += ["", f"**In the browser:** {len(within)} of {len(measured)} widgets within their budget (median of 9 moves "
+              f"of the first slider; the playground also by its *step* button); {len(near)} of {len(measured)} within "
+              f"1.5× the bare round trip ({bare:.0f} ms in the same run). Measured {measured_at}, load average "
+              f"{floor.get('load_average_1min', float('nan')):.1f} on {floor.get('cpu_count', os.cpu_count())} cores "
+              "when the run started: on a loaded machine every process of the chain (kernel, Jupyter server, "
+              "Chromium) waits for a core, so compare a widget with the bare round trip of the same run.", "",
+              "*Browser* = `tests/browser/test_widgets_browser.py` (run by `make bench`, and by `make test-browser`, "
+              "which asserts only that every widget is crisp and redraws, never a time): JupyterLab in Chromium at "
+              "device pixel ratio 2, from the key press to the new image decoded in the page; `roundtrip_floor` is "
+              "the same round trip for a slider that only swaps two tiny images through the same image widget "
+              f"(kernel + server + browser, no figure). The numbers come from {BROWSER_JSON.relative_to(ROOT)}."]
+    return lines
+
+
 def widget_section(changes: int, repeats: int) -> list[str]:
     """The markdown of RESULTS.md section 3 (runs the widget benchmarks)."""
     import json
@@ -397,25 +476,7 @@ def widget_section(changes: int, repeats: int) -> list[str]:
         lines.append(f"| {name} | {r['pixels'][0]}×{r['pixels'][1]} | {r['png_kb']:.0f} | {r['cpu']:.1f} "
                      f"| {r['median']:.1f} | {r['p95']:.1f} | {split} | {in_browser} | {_parts(b)} | {r['budget']} |")
     if browser:
-        extra = {k: v for k, v in browser.items() if k not in rows}
-        for name, b in extra.items():
-            lines.append(f"| {name} | {'×'.join(map(str, b.get('natural_px', []))) or '–'} | | | | | "
-                         f"| {b['median_ms']:.0f} | {_parts(b)} | {b.get('budget_ms', '–')} |")
-        measured = {n: b for n, b in browser.items() if "budget_ms" in b}
-        within = [n for n, b in measured.items() if b["median_ms"] <= b["budget_ms"]]
-        floor = browser.get("roundtrip_floor", {})
-        lines += ["", f"**Budgets in the browser:** {len(within)} of {len(measured)} widgets within the absolute budget "
-                  f"(median); the bare round trip took {floor.get('median_ms', float('nan')):.0f} ms; load average "
-                  f"{floor.get('load_average_1min', float('nan')):.1f} on {os.cpu_count()} cores during that run "
-                  "(other jobs shared the machine). The Python CPU column is what a widget itself costs per change; "
-                  "on a loaded machine every process of the chain (kernel, Jupyter server, Chromium) waits for a "
-                  "core, which the wall-clock columns show."]
-        lines += ["", "*Browser* = `tests/browser/test_widgets_browser.py` (`make test-browser`): JupyterLab in "
-                  "Chromium at device pixel ratio 2, median of 9 slider moves (real key presses) from the key press "
-                  "to the new image decoded in the page; `roundtrip_floor` is the same round trip for a slider that "
-                  "only swaps two tiny images through the same image widget (kernel + server + browser, no figure). "
-                  "The budgets are absolute; `NN_LATENCY_SLACK` (default 1) widens them only on a slow CI machine. "
-                  f"The numbers come from {BROWSER_JSON.relative_to(ROOT)} of the last browser run."]
+        lines += [""] + browser_table(browser)
     lines += ["", "The playground row is one press of *step* (10 epochs of training + boundary + loss curve).",
               "", "![widget latency](widget_latency.png)", ""]
 
@@ -459,23 +520,35 @@ def widget_section(changes: int, repeats: int) -> list[str]:
 
 # ------------------------------------------------------------------------------ 4. notebooks and make test
 def bench_notebooks():
+    """Per lesson: the Run All time (first cell starts -> last cell replies, as a learner's Run All after the kernel
+    is up; from nbclient's per-cell timestamps) and the whole execution including the kernel's start, in seconds."""
+    from datetime import datetime
+
     import nbformat
 
     from tools.build import execute_lesson
+
+    def stamp(cell, key):
+        return datetime.fromisoformat(cell.metadata["execution"][key].replace("Z", "+00:00"))
 
     times = {}
     for path in sorted((ROOT / "solutions").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         start = time.perf_counter()
         execute_lesson(nb, path.parent, timeout=300)
-        times[path.name] = time.perf_counter() - start
+        total = time.perf_counter() - start
+        cells = [c for c in nb.cells if c.cell_type == "code" and "execution" in c.metadata]
+        run_all = (stamp(cells[-1], "shell.execute_reply") - stamp(cells[0], "iopub.execute_input")).total_seconds()
+        times[path.name] = (run_all, total)
     return times
 
 
 def bench_make_test():
+    """`make test` as CI runs it (its own 2 pytest workers): wall seconds, exit code, load average before it."""
+    load_before = load_average()
     start = time.perf_counter()
     proc = subprocess.run(["make", "test"], cwd=ROOT, capture_output=True, text=True)
-    return time.perf_counter() - start, proc.returncode
+    return time.perf_counter() - start, proc.returncode, load_before
 
 
 # ------------------------------------------------------------------------------ 5. spiral to 0.98
@@ -522,7 +595,13 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--widgets", action="store_true",
                         help="only the widget section (3): re-measure it and replace it in RESULTS.md")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="do not run the widgets in Chromium; quote the last browser run's numbers instead")
     args = parser.parse_args(argv)
+    if not args.no_browser:
+        print("widgets in Chromium (tests/browser/test_widgets_browser.py) ...", flush=True)
+        if run_browser_widgets() != 0:
+            print("the browser widget test failed: its numbers may be incomplete")
     if args.widgets:
         return update_widget_section(changes=20 if args.quick else 40, repeats=10 if args.quick else 30)
     repeats = 30 if args.quick else 200
@@ -547,14 +626,22 @@ def main(argv=None) -> int:
               "2-64-3 network (Dense, ReLU, Dense, softmax cross-entropy), spiral(100, 3) = 300 samples, full batch, "
               "SGD with momentum 0.9. The course computes in float64 only (by design).", "",
               "| threads | course float64 (µs) | bare-numpy floor (µs) | PyTorch float64 (µs) | PyTorch float32 (µs) "
-              "| course / PyTorch f64 | course / PyTorch f32 | floor / PyTorch f64 |",
-              "|---|---|---|---|---|---|---|---|"]
-    for label, ours, floor, t64, t32 in rows:
-        lines.append(f"| {label} | {ours:.0f} | {floor:.0f} | {t64:.0f} | {t32:.0f} | {ours / t64:.2f} | {ours / t32:.2f} "
-                     f"| {floor / t64:.2f} |")
-    lines += ["", "The *bare-numpy floor* is the same step written as flat numpy with no classes and no input checks "
-              "(in `benchmarks/run.py`, not course code): the fastest numpy can do here. The course's classes add the "
-              "difference (input validation, stored attributes)."]
+              "| **course / floor** | course / PyTorch f64 | course / PyTorch f32 | load average |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for label, ours, floor, t64, t32, load in rows:
+        lines.append(f"| {label} | {ours:.0f} | {floor:.0f} | {t64:.0f} | {t32:.0f} | **{ours / floor:.2f}** "
+                     f"| {ours / t64:.2f} | {ours / t32:.2f} | {load:.1f} |")
+    ours, floor = rows[0][1], rows[0][2]
+    verdict = "meets" if ours / floor <= STEP_GOAL else "misses"
+    lines += ["", f"**The course's classes cost {ours / floor:.2f}× the bare-numpy floor** (1 thread; goal ≤ "
+              f"{STEP_GOAL}×: {verdict} it). The *bare-numpy floor* is the same step written as flat numpy with no "
+              "classes and no input checks (in `benchmarks/run.py`, not course code): the fastest numpy can do here. "
+              "The course's classes add the difference: input checks (a float64 array of the right shape passes them "
+              "with a few attribute reads, and `SoftmaxCrossEntropy.backward` reuses what `forward` checked), stored "
+              "attributes (`inputs`, `output`, gradients: the fixed API, which keeps more arrays alive) and method "
+              "calls. The four steps are timed in alternation (batches of 5 calls, "
+              f"{repeats} rounds), so the load of the machine weighs on them alike: the ratios hold better than the "
+              "absolute µs on a busy machine."]
     lines += ["", "Sweep (float64, 1 thread): µs per step, course / PyTorch:", "",
               "| batch \\ hidden | " + " | ".join(map(str, sweep_hidden)) + " |",
               "|---|" + "---|" * len(sweep_hidden)]
@@ -585,12 +672,23 @@ def main(argv=None) -> int:
 
     print("4/5 notebooks and make test ...", flush=True)
     nb_times = bench_notebooks()
-    slowest = sorted(nb_times.items(), key=lambda kv: -kv[1])[:5]
-    lines += ["## 4. Notebooks and `make test`", "", "| notebook (solutions, executed with nbclient) | seconds |", "|---|---|"]
-    lines += [f"| {name} | {sec:.1f} |" for name, sec in slowest]
+    over = [name for name, (run_all, _) in nb_times.items() if run_all > NOTEBOOK_BUDGET_S]
+    lines += ["## 4. Lessons and `make test`", "",
+              f"Every lesson's Run All (budget {NOTEBOOK_BUDGET_S:.0f} s, DESIGN §4): solutions/ executed with nbclient "
+              "as a learner's kernel runs them; *Run All* is from the first cell's start to the last cell's reply "
+              "(the kernel already up, as after opening a lesson), *with kernel start* adds starting the kernel. "
+              f"Load average {load_average():.1f} on {os.cpu_count()} cores after the last lesson.", "",
+              "| lesson | Run All (s) | with kernel start (s) | within 5 s |", "|---|---|---|---|"]
+    lines += [f"| {name} | {run_all:.1f} | {total:.1f} | {'yes' if run_all <= NOTEBOOK_BUDGET_S else '**no**'} |"
+              for name, (run_all, total) in nb_times.items()]
+    lines += ["", f"**{len(nb_times) - len(over)} of {len(nb_times)} lessons run in ≤ {NOTEBOOK_BUDGET_S:.0f} s**"
+              + (f"; over: {', '.join(over)}." if over else ".")]
     if not args.quick:
-        wall, code = bench_make_test()
-        lines += ["", f"`make test` wall time: **{wall:.1f} s** (exit code {code}), 2 pytest workers."]
+        wall, code, load_before = bench_make_test()
+        verdict = "within" if wall <= MAKE_TEST_BUDGET_S else "over"
+        lines += ["", f"`make test` wall time: **{wall:.1f} s** (exit code {code}; 2 pytest workers on "
+                  f"{os.cpu_count()} cores; load average {load_before:.1f} when it started), {verdict} the "
+                  f"{MAKE_TEST_BUDGET_S:.0f} s goal for an idle 2-core machine. A benchmark line, never a test assert."]
     lines.append("")
 
     print("5/5 spiral to 0.98 ...", flush=True)

@@ -5,7 +5,7 @@ import zlib
 import numpy as np
 import pytest
 
-from utils import activations, data, gradients, losses
+from utils import activations, data, gradients, losses, optimizers
 from utils.layers import Dense
 from utils.model import History, Sequential, fit, make_mlp, minibatches
 from utils.optimizers import SGD, Adam, sgd_momentum_step
@@ -361,3 +361,80 @@ def test_gradient_costs_counts_parameters_from_the_arrays_and_skips_large_finite
     assert [row["parameters"] for row in rows] == [2 * 4 + 4 + 4 * 3 + 3, 2 * 16 + 16 + 16 * 3 + 3]
     assert rows[0]["finite_differences"] > 0 and np.isnan(rows[1]["finite_differences"])
     assert all(row["forward"] > 0 and row["backprop"] > 0 for row in rows)
+
+
+# ------------------------------------------------------------------------------ cheap checks still give clear errors
+# The checks on the training hot path take a fast lane for a float64 array of the right shape; everything else must
+# still end in the thorough check and its clear message (expected vs received).
+@pytest.mark.parametrize(("bad", "message"), [
+    (np.ones((5, 3), dtype=np.float32), r"expected shape \(n_samples, 4\), got shape \(5, 3\)"),  # not float64
+    (np.ones((5, 4, 1)), r"expected shape \(n_samples, 4\), got shape \(5, 4, 1\)"),  # float64, wrong ndim
+    (np.ones((5, 4))[:, :3], r"expected shape \(n_samples, 4\), got shape \(5, 3\)"),  # a view, wrong width
+    ([[1.0, 2.0, 3.0]], r"expected shape \(n_samples, 4\), got shape \(1, 3\)"),  # a list
+    ([["a", "b", "c", "d"]], "expected an array of numbers"),
+])
+def test_dense_forward_fast_lane_still_rejects_wrong_input(bad, message):
+    with pytest.raises(ValueError, match=message):
+        Dense(4, 3).forward(bad)
+
+
+def test_dense_forward_takes_float64_batches_as_they_are_and_converts_the_rest():
+    layer = Dense(2, 3, rng=np.random.default_rng(0))
+    batch = np.ones((4, 2))
+    layer.forward(batch)
+    assert layer.inputs is batch  # no copy on the hot path
+    out = layer.forward([[1, 1], [1, 1], [1, 1], [1, 1]])  # ints in a list: converted, same result
+    assert layer.inputs.dtype == np.float64
+    np.testing.assert_array_equal(out, batch @ layer.weights + layer.biases)
+
+
+@pytest.mark.parametrize("layer", [activations.ReLU(), activations.Sigmoid(), activations.Softmax()])
+def test_activation_backward_rejects_dvalues_of_another_shape(layer):
+    layer.forward(np.ones((5, 3)))
+    with pytest.raises(ValueError, match=r"expected shape \(5, 3\) \(the shape of the forward output\), got shape \(5, 4\)"):
+        layer.backward(np.ones((5, 4)))
+    with pytest.raises(ValueError, match="expected an array of numbers, got None"):
+        layer.backward(None)
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (np.array([0, -1, 2]), r"labels must be in 0..2, got values from -1 to 2"),  # negative: caught by the one pass
+    (np.array([0, 3, 2], dtype=np.int8), r"labels must be in 0..2, got values from 0 to 3"),
+    (np.arange(6)[::2], r"labels must be in 0..2, got values from 0 to 4"),  # a strided view
+    (np.array([0.0, 1.5, 2.0]), "whole numbers"),
+    (np.array([0, 1]), "expected 3 labels"),
+])
+def test_softmax_cross_entropy_still_rejects_bad_labels(labels, message):
+    loss = losses.SoftmaxCrossEntropy()
+    with pytest.raises(ValueError, match=message):
+        loss.forward(np.zeros((3, 3)), labels)
+    with pytest.raises(ValueError, match=message):
+        loss.backward(np.zeros((3, 3)), labels)
+
+
+def test_softmax_cross_entropy_backward_reuses_forward_only_for_the_same_arrays():
+    rng = np.random.default_rng(0)
+    logits, y = rng.normal(size=(6, 3)), np.array([0, 1, 2, 2, 1, 0])
+    loss = losses.SoftmaxCrossEntropy()
+    expected = (activations.softmax(logits) - np.eye(3)[y]) / 6
+    loss.forward(logits, y)
+    np.testing.assert_allclose(loss.backward(logits, y), expected)
+    # other targets, other logits or another batch size after forward: computed afresh, and still checked
+    np.testing.assert_allclose(loss.backward(logits, y[::-1].copy()), (activations.softmax(logits) - np.eye(3)[y[::-1]]) / 6)
+    np.testing.assert_allclose(loss.backward(logits[:4].copy(), y[:4].copy()),
+                               (activations.softmax(logits[:4]) - np.eye(3)[y[:4]]) / 4)
+    with pytest.raises(ValueError, match="labels must be in 0..2"):
+        loss.backward(logits, np.array([0, 1, 2, 3, 1, 0]))
+    np.testing.assert_allclose(loss.output.sum(axis=1), 1.0)  # backward never changed the stored probabilities
+
+
+def test_optimizers_make_their_state_once_per_layer():
+    layer = Dense(2, 3, rng=np.random.default_rng(0))
+    layer.forward(np.ones((4, 2)))
+    layer.backward(np.ones((4, 3)))
+    for opt, state in [(optimizers.SGD(0.1, momentum=0.9), "velocities"), (optimizers.Adam(0.01), "state"),
+                       (optimizers.AdaGrad(0.1), "cache"), (optimizers.RMSProp(0.01), "cache")]:
+        opt.step([layer])
+        first = getattr(opt, state)[id(layer)]
+        opt.step([layer])
+        assert getattr(opt, state)[id(layer)] is first

@@ -81,7 +81,9 @@ class Dense:
     def forward(self, inputs) -> np.ndarray:
         """inputs ``(n_samples, n_inputs)`` -> output ``(n_samples, n_neurons)``."""
         self.inputs = as_batch(inputs, "Dense.forward inputs", self.n_inputs)
-        self.output = self.inputs @ self.weights + self.biases
+        output = self.inputs @ self.weights
+        output += self.biases  # in place: the same sum as `inputs @ weights + biases`, one array fewer
+        self.output = output
         return self.output
 
     def backward(self, dvalues) -> np.ndarray:

@@ -124,30 +124,43 @@ class SoftmaxCrossEntropy:
     accurate than chaining ``Softmax.backward`` and ``CategoricalCrossEntropy.backward``.
     """
 
-    def forward(self, logits, y_true) -> float:
-        """logits ``(n_samples, n_classes)``, y_true labels or one-hot -> float. Stores ``self.output``
-        (the probabilities), which ``backward`` reuses when it is called with the same logits array."""
+    _logits = _y_true = _labels = None
+    _rows = np.arange(0)
+
+    def _validate(self, logits, y_true) -> tuple[np.ndarray, np.ndarray]:
+        """logits as a float64 ``(n_samples, n_classes)`` array and the targets as labels ``(n_samples,)``."""
         z = as_float_array(logits, "SoftmaxCrossEntropy logits")
         require_ndim(z, (2,), "SoftmaxCrossEntropy logits", "(n_samples, n_classes)")
         labels = class_labels(y_true, z.shape[0], z.shape[1])
+        if self._rows.shape[0] != z.shape[0]:
+            self._rows = np.arange(z.shape[0])  # the row indices of the picked entries, made once per batch size
+        return z, labels
+
+    def forward(self, logits, y_true) -> float:
+        """logits ``(n_samples, n_classes)``, y_true labels or one-hot -> float. Stores ``self.output``
+        (the probabilities), which ``backward`` reuses when it is called with the same logits and targets."""
+        z, labels = self._validate(logits, y_true)
         # one exp for both softmax and the log-probabilities: log p = (z - max) - log(sum(exp(z - max)))
         shifted = z - z.max(axis=1, keepdims=True)
         exp = np.exp(shifted)
         total = exp.sum(axis=1, keepdims=True)
         self.output = exp / total
-        self._logits = logits
-        picked = shifted[np.arange(z.shape[0]), labels] - np.log(total[:, 0])
+        self._logits, self._y_true, self._labels = logits, y_true, labels
+        picked = shifted[self._rows, labels] - np.log(total[:, 0])
         return float(-np.mean(np.maximum(picked, _LOG_EPS)))
 
     def backward(self, logits, y_true) -> np.ndarray:
-        """-> dlogits ``(n_samples, n_classes)`` = (softmax(logits) - one_hot) / n_samples."""
-        z = as_float_array(logits, "SoftmaxCrossEntropy logits")
-        require_ndim(z, (2,), "SoftmaxCrossEntropy logits", "(n_samples, n_classes)")
-        labels = class_labels(y_true, z.shape[0], z.shape[1])
-        same = getattr(self, "_logits", None) is logits and self.output.shape == z.shape
-        dlogits = self.output.copy() if same else softmax(z)
-        dlogits[np.arange(z.shape[0]), labels] -= 1.0
-        dlogits /= z.shape[0]
+        """-> dlogits ``(n_samples, n_classes)`` = (softmax(logits) - one_hot) / n_samples.
+
+        Called with the very arrays ``forward`` just checked (the training loop's case), it reuses their
+        probabilities and labels instead of checking and computing them again."""
+        if logits is self._logits and y_true is self._y_true:
+            labels, dlogits = self._labels, self.output.copy()
+        else:
+            z, labels = self._validate(logits, y_true)
+            dlogits = softmax(z)
+        dlogits[self._rows, labels] -= 1.0
+        dlogits /= dlogits.shape[0]
         return dlogits
 
 

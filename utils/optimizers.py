@@ -120,9 +120,9 @@ class SGD(_Decaying):
                 for name, param in layer.parameters().items():
                     param -= lr * grads[name]
                 continue
-            velocity = self.velocities.setdefault(
-                id(layer), {name: np.zeros_like(p) for name, p in layer.parameters().items()}
-            )
+            velocity = self.velocities.get(id(layer))
+            if velocity is None:  # first step of this layer (a setdefault would build zeros on every step)
+                velocity = self.velocities[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
             for name, param in layer.parameters().items():
                 v = velocity[name]
                 v *= self.momentum
@@ -152,7 +152,9 @@ class AdaGrad(_Decaying):
         self.iterations += 1
         for layer in _trainable(layers):
             grads = _gradients(layer, self.weight_decay)
-            cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
+            cache = self.cache.get(id(layer))
+            if cache is None:
+                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
             for name, param in layer.parameters().items():
                 g = grads[name]
                 cache[name] += g * g
@@ -183,7 +185,9 @@ class RMSProp(_Decaying):
         self.iterations += 1
         for layer in _trainable(layers):
             grads = _gradients(layer, self.weight_decay)
-            cache = self.cache.setdefault(id(layer), {n: np.zeros_like(p) for n, p in layer.parameters().items()})
+            cache = self.cache.get(id(layer))
+            if cache is None:
+                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
             for name, param in layer.parameters().items():
                 g = grads[name]
                 c = cache[name]
@@ -217,9 +221,10 @@ class Adam(_Decaying):
         correction2 = 1 - self.beta2**self.t
         for layer in _trainable(layers):
             grads = _gradients(layer, self.weight_decay)
-            state = self.state.setdefault(
-                id(layer), {n: (np.zeros_like(p), np.zeros_like(p)) for n, p in layer.parameters().items()}
-            )
+            state = self.state.get(id(layer))
+            if state is None:
+                state = self.state[id(layer)] = {n: (np.zeros_like(p), np.zeros_like(p))
+                                                 for n, p in layer.parameters().items()}
             for name, param in layer.parameters().items():
                 m, v = state[name]
                 g = grads[name]

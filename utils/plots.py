@@ -344,7 +344,9 @@ def _guide(ax, h, err, power: int, color, label: str, eps: float | None = None) 
     along it: anchored near the largest h (where truncation error dominates), it runs towards smaller h while the
     measured error stays within a factor 2 of it and, if ``eps`` is given, while it lies above the round-off
     estimate eps / h. It stops where the branch ends, never running on into the round-off region or the corner.
-    h, err: ``(k,)``."""
+    Where truncation and round-off are of a size, round-off (whose sign depends on the machine's libm) can push the
+    measured error off the line either way, so the exact h where the guide stops may differ by a step or two
+    between machines; it never stops while truncation clearly dominates. h, err: ``(k,)``."""
     h, err = np.asarray(h, dtype=float), np.asarray(err, dtype=float)
     ok = np.isfinite(err) & (err > 0) & (h > 0)
     if ok.sum() < 2:

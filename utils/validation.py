@@ -2,6 +2,10 @@
 
 Every function raises ``ValueError`` that names what was expected and what came, so a learner who
 passes the wrong thing reads the fix in the error message instead of a numpy broadcasting trace.
+
+The checks sit on the training hot path (every ``forward`` and ``backward``), so each one first tries the
+common case with a few attribute reads (a float64 ndarray of the right shape is returned as it is, no copy)
+and only then does the thorough conversion that produces the error message.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ def as_float_array(x, name: str) -> np.ndarray:
 
     Raises ``ValueError`` when ``x`` cannot be read as numbers (strings, ragged lists, None).
     """
+    if type(x) is np.ndarray and x.dtype == np.float64:  # the hot path: nothing to convert
+        return x
     if x is None:
         raise ValueError(f"{name}: expected an array of numbers, got None")
     try:
@@ -34,6 +40,9 @@ def as_batch(x, name: str, n_features: int | None = None) -> np.ndarray:
 
     A 1-D input is *not* silently reshaped: layers work on batches, and the error says how to make one.
     """
+    if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2
+            and (n_features is None or x.shape[1] == n_features)):
+        return x  # the hot path: already a float64 batch of the right width
     arr = as_float_array(x, name)
     if arr.ndim == 1:
         raise ValueError(
@@ -72,7 +81,12 @@ def class_labels(y_true, n_samples: int, n_classes: int | None, name: str = "y_t
         if y.size and not np.all(np.equal(np.mod(y, 1), 0)):
             raise ValueError(f"{name}: class labels must be whole numbers, got {y[:5]}")
         labels = y.astype(np.int64)
-    if labels.size and (labels.min() < 0 or (n_classes is not None and labels.max() >= n_classes)):
+    if n_classes is not None:
+        # one pass instead of min and max: seen as unsigned, a negative label is huge, so max >= n_classes catches both
+        out_of_range = labels.size and labels.view(f"u{labels.itemsize}").max() >= n_classes
+    else:
+        out_of_range = labels.size and labels.min() < 0
+    if out_of_range:
         raise ValueError(
             f"{name}: labels must be in 0..{n_classes - 1 if n_classes else 'n_classes-1'}, "
             f"got values from {labels.min()} to {labels.max()}"

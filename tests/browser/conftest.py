@@ -3,6 +3,7 @@ a throw-away copy of the course (so autosave never touches the repo), always shu
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -66,7 +67,7 @@ class Server:
 @pytest.fixture(scope="session")
 def course_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("course")
-    for name in ["notebooks", "solutions", "utils"]:
+    for name in ["notebooks", "solutions", "utils", "tools"]:  # tools: `python -m tools.slides` runs from the copy
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     return target
 
@@ -85,7 +86,9 @@ def jupyter_lab(course_copy, tmp_path_factory):
                      "--ServerApp.open_browser=False", "--LabApp.news_url=None",
                      *(["--allow-root"] if os.geteuid() == 0 else []),
                      "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                     f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}"],
+                     f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}",
+                     # window.jupyterapp: the tests wait on the notebook's own "kernel ready" promise before a click
+                     "--LabApp.expose_app_in_browser=True"],
                     f"http://127.0.0.1:{port}", course_copy, log)
     try:
         wait_for_http(f"{server.url}/api/status?token={token}", 60, server.proc, log)
@@ -107,3 +110,22 @@ def browser():
             yield browser
         finally:
             browser.close()
+
+
+_SESSION_START = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the redraw times the widget test measured (information, never a verdict: `make bench` compares them
+    with the budgets in benchmarks/RESULTS.md)."""
+    path = SCREENSHOTS / "figures" / "browser_latency.json"
+    if not path.exists() or path.stat().st_mtime < _SESSION_START:
+        return
+    rows = json.loads(path.read_text())
+    terminalreporter.section("widget redraw times (information, not asserted; make bench reports them)")
+    for name, row in rows.items():
+        budget = f", budget {row['budget_ms']} ms" if "budget_ms" in row else ""
+        step = f", step {row['step_median_ms']:.0f} ms" if "step_median_ms" in row else ""
+        terminalreporter.write_line(f"{name:28s} median {row['median_ms']:6.0f} ms, max {row['max_ms']:6.0f} ms{step}"
+                                    f"{budget}  (load average {row['load_average_1min']:.1f} on {row['cpu_count']} cores)")
+    terminalreporter.write_line(f"written to {path.relative_to(ROOT)}")

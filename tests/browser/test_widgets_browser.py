@@ -1,22 +1,23 @@
-"""Every widget of lessons 00–10 in a real Chromium at device pixel ratio 2 (JupyterLab): crisp, alive, instant.
+"""Every widget of lessons 00–10 in a real Chromium at device pixel ratio 2 (JupyterLab): crisp, alive, error-free.
 
 A gallery notebook (written into the throw-away course copy) builds every widget the lessons show, with the
 arguments the lessons use. For each widget the test checks, in the page:
 
 - crisp: the image's naturalWidth ≥ 0.9 × its displayed CSS width × devicePixelRatio, and it is not stretched
   (displayed no wider than naturalWidth / devicePixelRatio);
-- alive: a slider move (a real key press on the slider handle) changes the image;
-- instant: the median time from the key press to the new image being decoded in the page is within budget —
-  50 ms for line plots, 100 ms for heatmaps and decision boundaries (DESIGN §5).
+- alive: every slider move (a real key press on the slider handle) changes the image, eventually — the wait is
+  generous (``REDRAW_TIMEOUT_MS``), because a shared machine may be slow; a widget that never redraws fails;
+- error-free: no error output in the gallery notebook.
 
-The budgets are absolute, measured on an unloaded 2-core machine. ``NN_LATENCY_SLACK`` (default 1.0) multiplies
-them for a slower or shared machine (a CI runner with other jobs on its 2 cores); set it only there, and the test
-says so in its message. The bare round trip (a slider that only swaps two tiny images through the course's image
-widget: kernel, server, browser, no figure) is measured first and recorded, not asserted: whatever a widget needs
-beyond it is its own cost. The load average of the machine is recorded with the numbers.
+It asserts no wall-clock time: how fast each widget redraws is a benchmark, not a test (CI runs on busy machines).
+The test measures it all the same, since it drives the real thing: the time from the key press to the new image
+decoded in the page for each move, and the bare round trip (a slider that only swaps two tiny images through the
+course's image widget: kernel, server, browser, no figure), with the load average of the machine. The numbers go
+to screenshots/figures/browser_latency.json and are printed at the end of the run as information; `make bench`
+puts them in benchmarks/RESULTS.md against the budgets of DESIGN §5 (50 ms for line plots, 100 ms for heatmaps and
+decision boundaries).
 
-Screenshots of every widget (2× pixels) go to screenshots/figures/lab_*.png and the measured latencies to
-screenshots/figures/browser_latency.json (benchmarks/RESULTS.md quotes them).
+Screenshots of every widget (2× pixels) go to screenshots/figures/lab_*.png.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import time
 
 import nbformat
 import pytest
@@ -31,10 +33,11 @@ from conftest import SCREENSHOTS
 from test_browser import _assert_no_errors, _open_and_run_all
 
 FIGURES = SCREENSHOTS / "figures"
-MOVES = 9  # slider moves per widget (alternating right / left); the median is asserted
-SLACK = float(os.environ.get("NN_LATENCY_SLACK", "1"))  # > 1 only on a slow or shared CI machine
+MOVES = 9  # slider moves per widget (alternating right / left); each must change the image
+REDRAW_TIMEOUT_MS = 60_000  # "eventually": a move whose image has not changed after a minute is a broken widget
+LATENCY_JSON = FIGURES / "browser_latency.json"
 
-# name -> (code that builds the widget, the lesson it comes from, budget in ms)
+# name -> (code that builds the widget, the lesson it comes from, budget in ms: reported by `make bench`, not asserted)
 GALLERY = {
     "hello_slider": ("W.hello_slider()", "00", 50),
     "neuron_explorer": ("W.neuron_explorer()", "01", 100),
@@ -53,6 +56,10 @@ GALLERY = {
     "init_explorer": ("W.init_explorer()", "10", 100),
     "l2_explorer": ("W.l2_explorer()", "10", 100),
 }
+
+# Sliders that set up the next training run instead of redrawing (the playground's learning rate and batch size take
+# effect at the next press of "step"): a move must not fail, and the next step must change the image.
+SETTINGS_ONLY = {"playground": {"learning rate", "batch size"}}
 
 # The floor: the same round trip (key press -> kernel -> new image in the page) for a slider whose callback only
 # swaps between two tiny fixed PNGs, through the same image widget as the explorers (W.FigureImage). Whatever a
@@ -123,6 +130,12 @@ ARM = """([el, timeout]) => {
   });
 }"""
 
+SLIDER_LABEL = """(handle) => {
+  const row = handle.closest('.widget-inline-hbox');
+  const label = row && row.querySelector('.widget-label');
+  return label ? label.textContent : '';
+}"""
+
 GEOMETRY = """(el) => {
   const img = el.querySelector('img');
   const box = img.getBoundingClientRect();
@@ -163,13 +176,19 @@ def gallery_page(browser, jupyter_lab, course_copy):
             times.append(result["ms"])
             parts.append(result)
             page.wait_for_timeout(120)
-        median = statistics.median(times)
-        RESULTS["roundtrip_floor"] = {"median_ms": round(median, 1), "max_ms": round(max(times), 1), **_split(parts),
-                                      "load_average_1min": round(os.getloadavg()[0], 2), "latency_slack": SLACK}
+        RESULTS["roundtrip_floor"] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+                                      **_split(parts), **_machine()}
+        _write_results()
         yield page
     finally:
         page.screenshot(path=str(SCREENSHOTS / "widget_gallery_page.png"))
         context.close()
+
+
+def _away_from_the_end(handle) -> str:
+    """The arrow key that moves a slider handle away from the end it sits at (right unless it is at its maximum)."""
+    at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
+    return "ArrowLeft" if at_max else "ArrowRight"
 
 
 def _split(results: list[dict]) -> dict:
@@ -177,6 +196,16 @@ def _split(results: list[dict]) -> dict:
     kernel and back), and that message -> the image decoded."""
     return {"to_page_ms": round(statistics.median(r["to_page"] for r in results), 1),
             "decode_ms": round(statistics.median(r["decode"] for r in results), 1)}
+
+
+def _machine() -> dict:
+    """How busy the machine was while a row was measured (the numbers mean little without it)."""
+    return {"load_average_1min": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(),
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+
+
+def _write_results() -> None:
+    LATENCY_JSON.write_text(json.dumps(RESULTS, indent=1))
 
 
 def _widget(page, name: str):
@@ -187,8 +216,8 @@ def _widget(page, name: str):
     return widget
 
 
-def _move_and_time(page, widget, key: str, timeout_ms: int = 20_000):
-    handle = widget.locator(".noUi-handle").first
+def _move_and_time(page, widget, key: str, timeout_ms: int = REDRAW_TIMEOUT_MS, slider: int = 0):
+    handle = widget.locator(".noUi-handle").nth(slider)
     page.evaluate(ARM, [widget.element_handle(), timeout_ms])
     handle.press(key)
     return page.evaluate("() => window.__nnLatency")
@@ -198,7 +227,7 @@ RESULTS: dict[str, dict] = {}
 
 
 @pytest.mark.parametrize("name", list(GALLERY))
-def test_widget_is_crisp_alive_and_instant(gallery_page, name):
+def test_widget_is_crisp_and_alive(gallery_page, name):
     page = gallery_page
     widget = _widget(page, name)
     geometry = page.evaluate(GEOMETRY, widget.element_handle())
@@ -207,38 +236,48 @@ def test_widget_is_crisp_alive_and_instant(gallery_page, name):
     assert geometry["natural"] >= 0.9 * geometry["css"] * geometry["dpr"], f"{name}: blurry image {geometry}"
     assert geometry["css"] <= geometry["natural"] / geometry["dpr"] + 1, f"{name}: image stretched {geometry}"
 
-    handle = widget.locator(".noUi-handle").first
-    at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
-    keys = ["ArrowLeft", "ArrowRight"] if at_max else ["ArrowRight", "ArrowLeft"]
+    first = _away_from_the_end(widget.locator(".noUi-handle").first)
+    keys = [first, "ArrowLeft" if first == "ArrowRight" else "ArrowRight"]
     times, parts = [], []
     for k in range(MOVES):
         result = _move_and_time(page, widget, keys[k % 2])
-        assert result is not None and result["changed"], f"{name}: a slider move did not change the image"
+        assert result is not None and result["changed"], (
+            f"{name}: a slider move ({keys[k % 2]}) did not change the image within {REDRAW_TIMEOUT_MS / 1000:.0f} s")
         times.append(result["ms"])
         parts.append(result)
         page.wait_for_timeout(120)
     extra = {}
+    handles = widget.locator(".noUi-handle")
+    others = {}  # every other slider of the widget: one move each must change the image too
+    for i in range(1, handles.count()):
+        key = _away_from_the_end(handles.nth(i))
+        label = handles.nth(i).evaluate(SLIDER_LABEL).strip()
+        if label in SETTINGS_ONLY.get(name, ()):
+            handles.nth(i).press(key)  # takes effect at the next step (checked below); must not raise
+            page.wait_for_timeout(300)
+            continue
+        result = _move_and_time(page, widget, key, slider=i)
+        assert result is not None and result["changed"], (
+            f"{name}: a move ({key}) of slider {label!r} did not change the image within {REDRAW_TIMEOUT_MS / 1000:.0f} s")
+        others[label or f"slider {i + 1}"] = round(result["ms"], 1)
+        page.wait_for_timeout(120)
+    if others:
+        extra["other_sliders_ms"] = others
     if name == "playground":  # its main action: one press of "step" (10 epochs of training, then a redraw)
         steps = []
         button = widget.locator("button", has_text="step")
         for _ in range(5):
-            page.evaluate(ARM, [widget.element_handle(), 20_000])
+            page.evaluate(ARM, [widget.element_handle(), REDRAW_TIMEOUT_MS])
             button.click()
             result = page.evaluate("() => window.__nnLatency")
-            assert result is not None and result["changed"], "playground: step did not change the image"
+            assert result is not None and result["changed"], (
+                f"playground: a press of step did not change the image within {REDRAW_TIMEOUT_MS / 1000:.0f} s")
             steps.append(result["ms"])
             page.wait_for_timeout(120)
         extra["step_median_ms"] = round(statistics.median(steps), 1)
-    budget = GALLERY[name][2]
-    median = statistics.median(times)
     RESULTS[name] = {"lesson": GALLERY[name][1], "natural_px": [geometry["natural"], geometry["naturalHeight"]],
                      "css_px": [round(geometry["css"]), round(geometry["cssHeight"])],
-                     "median_ms": round(median, 1), "max_ms": round(max(times), 1), "budget_ms": budget, **_split(parts),
-                     "load_average_1min": round(os.getloadavg()[0], 2), **extra}
-    (FIGURES / "browser_latency.json").write_text(json.dumps(RESULTS, indent=1))
-    note = f" (budget x{SLACK:g} by NN_LATENCY_SLACK)" if SLACK != 1 else ""
-    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
-    assert median <= budget * SLACK, (f"{name}: median {median:.0f} ms from key press to new image > {budget} ms"
-                                      f"{note}; {load} ({times})")
-    if "step_median_ms" in extra:
-        assert extra["step_median_ms"] <= 100 * SLACK, f"playground step: {extra['step_median_ms']} ms > 100 ms{note}"
+                     "median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
+                     "budget_ms": GALLERY[name][2], **_split(parts), **_machine(), **extra}
+    _write_results()
+    _assert_no_errors(page, f"widget_gallery.ipynb after moving {name}")

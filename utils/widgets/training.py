@@ -261,20 +261,23 @@ def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1, 1.01), ncol=2, frameon=False,
               borderaxespad=0, handletextpad=0.2, columnspacing=0.8)
     title = ax.set_title(" ", loc="left")
-    cache: dict[int, object] = {}
+    # training is deterministic, so each size is trained once and what it shows is kept: the boundary (the network's
+    # class over the whole grid) and the readout; coming back to a size only swaps the picture
+    shown: dict[int, tuple[np.ndarray, str]] = {}
 
     def update(v):
         h = int(v.hidden)
-        if h not in cache:
+        if h not in shown:
             model = make_mlp([2, h, h, 2], rng=np.random.default_rng(0))
             fit(model, X_train, y_train, Adam(0.02), epochs=epochs)
-            cache[h] = model
-        model = cache[h]
-        view.update(model)
-        train_acc = float(np.mean(model.predict(X_train) == y_train))
-        test_acc = float(np.mean(model.predict(X_test) == y_test))
+            train_acc = float(np.mean(model.predict(X_train) == y_train))
+            test_acc = float(np.mean(model.predict(X_test) == y_test))
+            shown[h] = (view.update(model),
+                        f"train accuracy {train_acc:.3f} (filled markers), test accuracy {test_acc:.3f} (hollow markers)")
+        labels, readout = shown[h]
+        view.image.set_data(labels)
         title.set_text(f"{h} hidden units per layer")
-        return f"train accuracy {train_acc:.3f} (filled markers), test accuracy {test_acc:.3f} (hollow markers)"
+        return readout
 
     controls = {"hidden": choice_slider("hidden units", [1, 2, 4, 8, 16, 32, 64, 128], hidden)}
     return Explorer(fig, controls, update, animated=[view.image, title], foreground=[*train_points, *test_points])
