@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 
 from utils import data  # noqa: E402
 from utils.activations import ReLU  # noqa: E402
-from utils.gradients import numerical_gradient  # noqa: E402
+from utils.costs import gradient_costs  # noqa: E402
 from utils.layers import Dense  # noqa: E402
 from utils.losses import SoftmaxCrossEntropy  # noqa: E402
 from utils.model import fit, make_mlp  # noqa: E402
@@ -202,37 +202,12 @@ def plot_sweep(sweep, sweep_hidden, sweep_batch, path: Path):
 
 # ------------------------------------------------------------------------------ 2. backprop vs finite differences
 def bench_backprop_vs_fd(hiddens, repeats: int):
+    """(parameters, µs per backprop gradient, µs per finite-difference gradient) per hidden size: the same
+    harness as lessons 05 and 06 (``utils.costs.gradient_costs``, fastest of several runs)."""
     X, y = data.spiral(samples=20, classes=3, seed=0)
-    rows = []
-    for hidden in hiddens:
-        rng = np.random.default_rng(0)
-        net = [Dense(2, hidden, rng=rng), ReLU(), Dense(hidden, 3, rng=rng)]
-        loss = SoftmaxCrossEntropy()
-
-        def forward_loss(_=None):
-            out = X
-            for layer in net:
-                out = layer.forward(out)
-            return loss.forward(out, y)
-
-        def backprop():
-            out = X
-            for layer in net:
-                out = layer.forward(out)
-            grad = loss.backward(out, y)
-            for layer in reversed(net):
-                grad = layer.backward(grad)
-
-        def finite_differences():
-            for layer in (net[0], net[2]):
-                for p in layer.parameters().values():
-                    numerical_gradient(forward_loss, p)
-
-        n_params = 6 * hidden + 3
-        t_bp = median_us(backprop, repeats)
-        t_fd = median_us(finite_differences, max(3, repeats // max(1, hidden // 4)), warmup=1)
-        rows.append((n_params, t_bp, t_fd))
-    return rows
+    rows = gradient_costs(X, y, hidden_sizes=hiddens, finite_differences_up_to=max(hiddens), repeats=repeats,
+                          fd_repeats=3)
+    return [(row["parameters"], row["backprop"] * 1e6, row["finite_differences"] * 1e6) for row in rows]
 
 
 def plot_fd(rows, path: Path):

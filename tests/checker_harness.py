@@ -67,3 +67,50 @@ def assert_rejected(result: CheckResult, keyword: str | None = None, *, regex: b
 def assert_accepted(result: CheckResult) -> None:
     assert result.passed, result.text
     assert result.line.startswith(f"✓ check_{result.name}"), result.line
+
+
+def _raises_type_error(*args, **kwargs):
+    raise TypeError("something went wrong")
+
+
+def _not_implemented(*args, **kwargs):
+    raise NotImplementedError()
+
+
+NONSENSE = {"None": None, "int": 3, "str": "text", "raises": _raises_type_error, "not-implemented": _not_implemented,
+            "returns-None": lambda *a, **k: None, "returns-list": lambda *a, **k: [1, 2],
+            "returns-str": lambda *a, **k: "x", "returns-Nones": lambda *a, **k: (None,) * 5,
+            "returns-nan": lambda *a, **k: float("nan")}
+"""Answers that are no function at all, or a function that breaks: a checker must report them in one line."""
+
+
+def assert_reports_nonsense_in_one_line(exercise: str, kind: str, capsys) -> None:
+    """``check_<exercise>`` given ``NONSENSE[kind]`` fails with one ✗ line and never raises."""
+    result = checker(exercise)(NONSENSE[kind])
+    out = capsys.readouterr().out.strip()
+    assert not result
+    assert out.startswith(f"✗ check_{exercise}") and out.count("✗") == 1, out
+    if kind == "not-implemented":
+        assert "not implemented yet" in out
+
+
+def assert_cases_unchanged_by_a_scribbler(exercise: str) -> None:
+    """A learner's function that updates its arrays in place never changes the checker's own case data."""
+    import copy
+
+    import numpy as np
+
+    check = checker(exercise)
+    before = copy.deepcopy([case.args for case in check.cases])
+
+    def scribble(*args, **kwargs):
+        for a in args:
+            if isinstance(a, np.ndarray) and np.issubdtype(a.dtype, np.floating):
+                a += 1.0
+        raise ValueError("scribbled")
+
+    run_quietly(check, scribble)
+    for case, old in zip(check.cases, before, strict=True):
+        for a, b in zip(case.args, old, strict=True):
+            if isinstance(a, np.ndarray):
+                np.testing.assert_array_equal(a, b)

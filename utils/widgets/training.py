@@ -263,7 +263,7 @@ def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
     title = ax.set_title(" ", loc="left")
     # training is deterministic, so each size is trained once and what it shows is kept: the boundary (the network's
     # class over the whole grid) and the readout; coming back to a size only swaps the picture
-    shown: dict[int, tuple[np.ndarray, str]] = {}
+    shown: dict[int, tuple[np.ndarray, str]] = {}  # hidden units -> (grid scores (ny, nx, 2), readout)
 
     def update(v):
         h = int(v.hidden)
@@ -272,10 +272,11 @@ def overfitting_explorer(hidden: int = 8, epochs: int = 300) -> Explorer:
             fit(model, X_train, y_train, Adam(0.02), epochs=epochs)
             train_acc = float(np.mean(model.predict(X_train) == y_train))
             test_acc = float(np.mean(model.predict(X_test) == y_test))
-            shown[h] = (view.update(model),
+            scores = model.forward(view.points).reshape(*view.xx.shape, -1)  # what view.update(model) would show
+            shown[h] = (scores,
                         f"train accuracy {train_acc:.3f} (filled markers), test accuracy {test_acc:.3f} (hollow markers)")
-        labels, readout = shown[h]
-        view.image.set_data(labels)
+        scores, readout = shown[h]
+        view.image.set_data(scores)
         title.set_text(f"{h} hidden units per layer")
         return readout
 
