@@ -304,7 +304,7 @@ def test_make_progress_needs_only_the_standard_library(library_on):
 
 
 def test_the_grader_ignores_my_nn(tmp_path):
-    from tools.grade import find_submissions
+    from tools.grading.collect import find_submissions
     from tools.grading.lessons import course_lessons
 
     learner = tmp_path / "ada"
@@ -314,8 +314,10 @@ def test_the_grader_ignores_my_nn(tmp_path):
     lessons = course_lessons(SOLUTIONS)
     source = next(SOLUTIONS.glob("03_*.ipynb"))
     (learner / source.name).write_bytes(source.read_bytes())
-    submissions, warnings = find_submissions(tmp_path, lessons)
-    assert [s.path.name for s in submissions] == [source.name] and warnings == []
+    submissions, skipped, _layout = find_submissions(tmp_path, lessons)
+    assert [s.path.name for s in submissions] == [source.name]
+    # my_nn/ is not graded, and the report says so in one row instead of one per file inside it
+    assert [(row.rel, row.status) for row in skipped] == [("ada/my_nn", "not a notebook")]
 
 
 # ------------------------------------------------------------------------------ a real kernel
