@@ -313,7 +313,10 @@ def test_the_grader_ignores_my_nn(tmp_path):
     (learner / "my_nn" / "progress.json").write_text("{}")
     lessons = course_lessons(SOLUTIONS)
     source = next(SOLUTIONS.glob("03_*.ipynb"))
-    (learner / source.name).write_bytes(source.read_bytes())
+    nb = nbformat.read(source, as_version=4)
+    first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
+    first_code.source += "\n# ada's copy"  # a learner's own notebook, not a verbatim copy of the course's solutions
+    nbformat.write(nb, learner / source.name)
     submissions, skipped, _layout = find_submissions(tmp_path, lessons)
     assert [s.path.name for s in submissions] == [source.name]
     # my_nn/ is not graded, and the report says so in one row instead of one per file inside it
