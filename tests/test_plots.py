@@ -290,3 +290,14 @@ def test_slope_plots_share_one_scale_and_step_marks_its_value_at_zero():
     dots = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
     assert [(float(d.get_xdata()[0]), float(d.get_ydata()[0])) for d in dots] == [(0.0, 0.0), (0.0, 1.0)]
     assert dots[0].get_markerfacecolor() != "white" and dots[1].get_markerfacecolor() == "white"
+
+
+def test_activation_curves_legend_sits_beside_the_plot_never_over_a_curve():
+    z = np.linspace(-5, 5, 201)
+    fig = plots.plot_functions(z, {"step": activations.step(z), "sigmoid": activations.sigmoid(z),
+                                   "tanh": activations.tanh(z), "ReLU": activations.relu(z)}, ylim=(-1.5, 3))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.bbox.x1, "the legend overlaps the plotting area"
+    assert legend_box.x1 <= fig.bbox.x1 + 1, "the legend is cut off at the figure's edge"

@@ -197,7 +197,7 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     Where a curve jumps (step at z = 0), a filled dot marks its value at the jump and an open dot the value just
     after it.
     """
-    fig, ax = _figure(size=(4.5, 3.2)) if ax is None else (ax.figure, ax)
+    fig, ax = _figure(size=(6.0, 3.2)) if ax is None else (ax.figure, ax)
     xs = np.asarray(xs)
     all_ys = [np.asarray(ys, dtype=float) for ys in curves.values()]
     n = len(all_ys)
@@ -220,7 +220,8 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     ax.set(title=title, xlabel="z")
     if ylim:
         ax.set_ylim(*ylim)
-    ax.legend(loc="best")
+    # beside the plot, never over it: wherever a legend sits inside, some curve of some activation runs there
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
