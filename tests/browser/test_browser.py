@@ -118,7 +118,7 @@ def test_lesson_01_runs_and_the_neuron_slider_redraws(browser, jupyter_lab):
         explorer.scroll_into_view_if_needed(timeout=10_000)
         explorer.wait_for(timeout=30_000)
         _act_and_see_redraw(explorer, lambda: _type_into_slider(explorer, 0, "-2.5"), "01_neuron_w1")
-        assert "-2.50·" in explorer.locator(".widget-html").last.inner_text()
+        assert "= −2.5·1" in explorer.locator(".widget-html").last.inner_text()  # w1 = −2.5, numbers as people write them
         _assert_crisp(explorer, "01 neuron explorer")
     finally:
         page.screenshot(path=str(SCREENSHOTS / "01_neuron_page.png"), full_page=False)
