@@ -282,3 +282,18 @@ def test_missing_assets_and_missing_npm_say_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setattr(slides.shutil, "which", lambda _name: None)
     with pytest.raises(SystemExit, match="npm not found"):
         slides.install_assets(tmp_path)
+
+
+def test_the_mistakes_list_reads_what_the_checkers_really_print():
+    """The deck's 'what learners get wrong' list is read from stored checker output: it must understand the HTML the
+    checkers write today (utils.checks), not an older format."""
+    import numpy as np
+
+    from utils import checks
+
+    result = checks.run_quietly(checks.check_softmax, lambda z: np.exp(z) / np.exp(z).sum())
+    cell = nbformat.v4.new_code_cell("check_softmax(softmax_whole_array)")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": result.html, "text/plain": result.text})]
+    assert slides.is_checker_output(cell.outputs[0])
+    items = slides.mistakes_summary([cell], [0])
+    assert items and items[0].startswith("**softmax**: ") and "whole array" in items[0], items

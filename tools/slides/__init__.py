@@ -365,7 +365,7 @@ def mistakes_sections(cells) -> dict[int, list[int]]:
     return sections
 
 
-_HINT = re.compile(r"<b>✗\s*(\w+)</b>.*?<b>Hint:</b>(.*?)</div>", re.S)
+_HINT = re.compile(r"<b[^>]*>✗\s*(\w+)</b>.*?<b[^>]*>Hint:</b>(.*?)</div>", re.S)  # the checker's HTML (utils.checks.result)
 
 
 def _short_hint(hint: str) -> str:
