@@ -5,7 +5,7 @@ mistake; valid alternatives pass; nothing a learner can hand in makes a checker 
 
 import numpy as np
 import pytest
-from checker_harness import NONSENSE, assert_cases_unchanged_by_a_scribbler, assert_reports_nonsense_in_one_line, claim_fits
+from checker_harness import claim_fits
 
 from utils import checks, iris_net
 from utils.optimizers import SGD
@@ -669,18 +669,6 @@ def test_valid_alternative_passes(capsys, name, fn):
     assert out.startswith(f"✓ check_{name}")
 
 
-NAMES = ["sgd_momentum_step", "training_step", "adam_step", "standardize", "confusion_matrix", "fixed_train_step"]
-
-
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("kind", list(NONSENSE))
-def test_checker_never_raises_and_reports_one_line(capsys, name, kind):
-    assert_reports_nonsense_in_one_line(name, kind, capsys)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_checker_leaves_its_cases_unchanged(name):
-    assert_cases_unchanged_by_a_scribbler(name)
 
 
 def test_confusion_matrix_messages_show_integer_counts(capsys):
