@@ -53,3 +53,21 @@ def test_signed_terms_and_readouts_never_show_plus_minus():
     controls = explorer.controls
     controls["w2"].value, controls["b"].value = -0.5, -1.25
     assert "+ -" not in explorer.readout.value and "− 0.50" in explorer.readout.value and "− 1.25" in explorer.readout.value
+
+
+def test_a_range_read_off_data_is_widened_to_round_limits_instead_of_a_tiny_step():
+    """The spiral's point sliders span −1.079 … 1.069 (the data's extent): no coarse step fits those limits, so the
+    slider goes −1.1 … 1.1 by 0.1 (value 1.0 kept), not by 0.001 a press (which did not even move the cross)."""
+    lo, hi, step = engine.keyboard_range(-1.07938683203877, 1.069426955837734, 1.0)
+    assert (lo, hi, step) == (-1.1, 1.1, 0.1)
+    assert engine.keyboard_range(-3, 3, 1.0) == (-3, 3, 0.25)  # round limits are kept
+    from utils import widgets as W
+    from utils.data import spiral
+
+    X, y = spiral(samples=100, classes=3, seed=0)
+    explorer = W.neuron_explorer(w1=1.0, w2=0.5, activation="relu", data_xy=(X, y))
+    x1 = explorer.controls["x1"]
+    assert x1.step >= 0.05 and x1.min <= X[:, 0].min() and x1.max >= X[:, 0].max() and x1.value == 1.0
+    before = bytes(explorer.image.value)
+    x1.value = x1.value + x1.step  # one press of → moves the cross visibly
+    assert bytes(explorer.image.value) != before

@@ -10,6 +10,7 @@ never flickers (the image is swapped, not the output cleared). Budgets and layer
 
 from __future__ import annotations
 
+import math
 import time
 import weakref
 from collections.abc import Callable
@@ -53,10 +54,26 @@ def key_step(lo: float, hi: float, value: float) -> float:
     return KEY_STEPS[0]
 
 
+def keyboard_range(lo: float, hi: float, value: float) -> tuple[float, float, float]:
+    """``(lo, hi, step)`` of a slider a person can use with the keyboard: ``key_step`` on the range as given; when no
+    usable step fits it (limits read off data, such as −1.079 … 1.069), the range is widened outward to the grid of
+    the coarsest step that keeps ``value`` on it (−1.1 … 1.1 by 0.1), rather than moving by 0.001 a press."""
+    step = key_step(lo, hi, value)
+    if step != KEY_STEPS[0]:
+        return lo, hi, step
+    for step in reversed(KEY_STEPS):
+        wide_lo, wide_hi = round(math.floor(lo / step) * step, 10), round(math.ceil(hi / step) * step, 10)
+        if (wide_hi - wide_lo) / step >= MIN_KEY_PRESSES and abs(value / step - round(value / step)) < 1e-6:
+            return wide_lo, wide_hi, step
+    return lo, hi, KEY_STEPS[0]
+
+
 def slider(description: str, value: float, lo: float, hi: float, step: float | None = None, fmt: str = ".2f"):
     """A labelled float slider with a typed readout (type a number + Enter works too). ``step`` (one key press)
-    defaults to ``key_step(lo, hi, value)``: coarse enough to be used from the keyboard."""
-    step = key_step(lo, hi, value) if step is None else step
+    defaults to a coarse one a person can use from the keyboard (``keyboard_range``, which may widen a range read
+    off data to round limits)."""
+    if step is None:
+        lo, hi, step = keyboard_range(lo, hi, value)
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                readout_format=fmt, continuous_update=True, style=_STYLE,
                                layout=widgets.Layout(**_SLIDER_LAYOUT))
