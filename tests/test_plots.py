@@ -301,3 +301,16 @@ def test_activation_curves_legend_sits_beside_the_plot_never_over_a_curve():
     legend_box = ax.get_legend().get_window_extent()
     assert legend_box.x0 >= ax.bbox.x1, "the legend overlaps the plotting area"
     assert legend_box.x1 <= fig.bbox.x1 + 1, "the legend is cut off at the figure's edge"
+
+
+def test_a_figure_made_after_the_settings_were_put_back_is_still_in_the_course_style():
+    """The style is read from matplotlib's settings, not remembered: after an rc_context (or anything else) put
+    other settings back, the next course figure applies the style again."""
+    from utils.style import COURSE_STYLE, course_style_in_force, new_figure
+
+    with matplotlib.rc_context():
+        new_figure(1, 1)  # styles inside the context; leaving it puts the old settings back
+    matplotlib.rcParams["savefig.dpi"] = "figure"
+    assert not course_style_in_force()
+    new_figure(1, 1)
+    assert course_style_in_force() and matplotlib.rcParams["savefig.dpi"] == COURSE_STYLE["savefig.dpi"]

@@ -50,17 +50,18 @@ COURSE_STYLE = {
 }
 """The rcParams every course figure is drawn with (applied by ``use_course_style``)."""
 
-_styled = False
-
-
 def use_course_style() -> None:
     """Apply ``COURSE_STYLE`` to matplotlib and, in Jupyter, show inline figures at 2× pixels (retina).
 
-    ``new_figure`` calls it once, before the first course figure is made; calling it again re-applies the style."""
-    global _styled
+    ``new_figure`` calls it whenever the style is not in force (the first figure, or after something such as
+    ``matplotlib.rc_context`` put other settings back); calling it again re-applies the style."""
     matplotlib.rcParams.update(COURSE_STYLE)
     enable_retina_figures()
-    _styled = True
+
+
+def course_style_in_force() -> bool:
+    """True when matplotlib's settings are ``COURSE_STYLE``'s (read from ``rcParams``, never remembered)."""
+    return all(matplotlib.rcParams.get(key) == value for key, value in COURSE_STYLE.items())
 
 
 def enable_retina_figures() -> bool:
@@ -92,7 +93,7 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, *, s
     ``(nrows, ncols)`` of ``Figure.subplots``. ``ncols=0`` makes no axes (the caller adds its own).
     ``subplot_kw`` goes to ``Figure.subplots`` (``sharex=True``, ...).
     """
-    if not _styled:
+    if not course_style_in_force():
         use_course_style()
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
