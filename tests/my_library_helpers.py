@@ -62,3 +62,22 @@ def replay_lesson(lesson: str, namespace: dict | None = None) -> dict:
                 run_source(f"from utils.checks import check_{exercise}\n_result = check_{exercise}({name})\n",
                            namespace, f"check{lesson}")
     return namespace
+
+
+def library_from_solutions(folder: Path, lessons) -> Path:
+    """``folder/my_nn/`` made from the course's solutions of ``lessons`` (e.g. ``("03", "05")``), replayed through
+    the library's real listener with the library switched on for the duration (whatever the test run's switch)."""
+    import os
+
+    from utils import my_library
+
+    saved = os.environ.pop(record.OFF_VARIABLE, None)
+    try:
+        for lesson in lessons:
+            my_library.start(lesson, folder=folder, kernel_only=False)
+            replay_lesson(lesson)
+    finally:
+        my_library.stop()
+        if saved is not None:
+            os.environ[record.OFF_VARIABLE] = saved
+    return folder

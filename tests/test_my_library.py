@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from tests.my_library_helpers import ROOT, SOLUTIONS, replay_lesson, run_source
+from tests.my_library_helpers import ROOT, SOLUTIONS, library_from_solutions, replay_lesson, run_source
 from utils import my_library
 from utils.my_library import capstone, record, save
 from utils.my_library.load import use
@@ -164,18 +164,7 @@ def test_bad_lesson_names_the_expected_ones():
 @pytest.fixture(scope="module")
 def solutions_library(tmp_path_factory):
     """my_nn/ made from the course's solutions of lessons 01-09, replayed through the real listener."""
-    folder = tmp_path_factory.mktemp("learner")
-    saved = os.environ.pop(record.OFF_VARIABLE, None)
-    try:
-        my_library.start("01", folder=folder, kernel_only=False)
-        for lesson in record.LESSONS:
-            my_library.start(lesson, folder=folder, kernel_only=False)
-            replay_lesson(lesson)
-    finally:
-        my_library.stop()
-        if saved is not None:
-            os.environ[record.OFF_VARIABLE] = saved
-    return folder
+    return library_from_solutions(tmp_path_factory.mktemp("learner"), record.LESSONS)
 
 
 def test_every_solution_is_saved_and_passes_again_from_the_library(solutions_library, monkeypatch, capsys):

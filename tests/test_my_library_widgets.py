@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.my_library_helpers import replay_lesson, run_source
+from tests.my_library_helpers import library_from_solutions, run_source
 from utils import my_library
 from utils import widgets as W
 from utils.my_library import record
@@ -19,17 +19,7 @@ from utils.my_library import record
 @pytest.fixture(scope="module")
 def learner(tmp_path_factory):
     """A learner folder whose my_nn/ holds the course's solutions of lessons 03, 05 and 07."""
-    folder = tmp_path_factory.mktemp("learner")
-    saved = os.environ.pop(record.OFF_VARIABLE, None)
-    try:
-        for lesson in ("03", "05", "07"):
-            my_library.start(lesson, folder=folder, kernel_only=False)
-            replay_lesson(lesson)
-    finally:
-        my_library.stop()
-        if saved is not None:
-            os.environ[record.OFF_VARIABLE] = saved
-    return folder
+    return library_from_solutions(tmp_path_factory.mktemp("learner"), ("03", "05", "07"))
 
 
 @pytest.fixture
