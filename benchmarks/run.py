@@ -79,6 +79,20 @@ def interleaved_us(fns: dict, rounds: int, batch: int = 5, warmup: int = 20) -> 
     return {name: float(np.median(t) * 1e6) for name, t in times.items()}
 
 
+def machine_speed_line() -> str:
+    """How fast this machine is, in two numbers anyone can re-measure elsewhere, so that the wall-clock goals
+    (lessons within 5 s, `make test` within 60 s) can be read against the machine they were measured on."""
+    import timeit
+
+    python_ms = min(timeit.repeat("sum(range(1_000_000))", number=5, repeat=5)) / 5 * 1e3
+    a, b = np.ones((300, 64)), np.ones((64, 64))
+    with threadpool_limits(1):
+        matmul_us = min(timeit.repeat(lambda: a @ b, number=200, repeat=5)) / 200 * 1e6
+    return (f"Machine speed: `sum(range(1_000_000))` takes {python_ms:.1f} ms (pure Python) and a (300, 64) @ (64, 64) "
+            f"float64 product {matmul_us:.0f} µs (1 thread), measured when the run started. Every wall-clock number "
+            "below scales with these two: time them on another machine before comparing its numbers with these.")
+
+
 def load_average() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
@@ -159,9 +173,11 @@ def bench_training_step(repeats: int, sweep_hidden, sweep_batch):
     for threads_label, n_threads in [("1 thread", 1), (f"default ({default_threads})", default_threads)]:
         torch.set_num_threads(n_threads)
         with threadpool_limits(limits=n_threads):
-            t = interleaved_us({"ours": course_step(64, X, y), "floor": numpy_floor_step(64, X, y),
-                                "t64": torch_step(64, X, y, torch.float64), "t32": torch_step(64, X, y, torch.float32)},
-                               rounds=repeats)
+            # the course against the floor in alternation; PyTorch in blocks of its own afterwards: a numpy call
+            # right after a PyTorch step ran up to 4x slower (measured), which alternation would charge to numpy
+            t = interleaved_us({"ours": course_step(64, X, y), "floor": numpy_floor_step(64, X, y)}, rounds=repeats)
+            t["t64"] = median_us(torch_step(64, X, y, torch.float64), repeats * 5)
+            t["t32"] = median_us(torch_step(64, X, y, torch.float32), repeats * 5)
         rows.append((threads_label, t["ours"], t["floor"], t["t64"], t["t32"], load_average()))
     torch.set_num_threads(1)
     sweep = {}
@@ -592,7 +608,8 @@ def main(argv=None) -> int:
     except ImportError:
         print("PyTorch is missing: pip install -r requirements-bench.txt (make bench does it)")
         return 1
-    lines += ["Every number below comes from this one run. Median of repeated `time.perf_counter` timings after warm-up.", ""]
+    lines += ["Every number below comes from this one run. Median of repeated `time.perf_counter` timings after warm-up.",
+              "", machine_speed_line(), ""]
 
     print("1/5 training step vs PyTorch ...", flush=True)
     rows, sweep = bench_training_step(repeats, sweep_hidden, sweep_batch)
@@ -614,9 +631,11 @@ def main(argv=None) -> int:
               "The course's classes add the difference: input checks (a float64 array of the right shape passes them "
               "with a few attribute reads, and `SoftmaxCrossEntropy.backward` reuses what `forward` checked), stored "
               "attributes (`inputs`, `output`, gradients: the fixed API, which keeps more arrays alive) and method "
-              "calls. The four steps are timed in alternation (batches of 5 calls, "
-              f"{repeats} rounds), so the load of the machine weighs on them alike: the ratios hold better than the "
-              "absolute µs on a busy machine."]
+              "calls. The course and the floor are timed in alternation (batches of 5 calls, "
+              f"{repeats} rounds), so the load of the machine weighs on both alike: their ratio holds better than the "
+              "absolute µs on a busy machine. PyTorch is timed in blocks of its own after them, because a numpy step "
+              "right after a PyTorch step ran up to 4× slower here (its thread pool is still awake), which "
+              "alternation would have charged to whichever numpy step came next."]
     lines += ["", "Sweep (float64, 1 thread): µs per step, course / PyTorch:", "",
               "| batch \\ hidden | " + " | ".join(map(str, sweep_hidden)) + " |",
               "|---|" + "---|" * len(sweep_hidden)]
