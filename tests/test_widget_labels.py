@@ -6,6 +6,7 @@ tests/browser/test_widgets_browser.py (test_every_control_has_an_accessible_name
 """
 
 import ipywidgets as widgets
+import numpy as np
 import pytest
 
 from utils import widgets as W
@@ -20,6 +21,18 @@ KNOWN = (widgets.FloatSlider, widgets.FloatLogSlider, widgets.IntSlider, widgets
 X, Y = spiral(samples=30, classes=3, seed=0)
 BUILDS = dict(W.FACTORIES)
 BUILDS["neuron_explorer_spiral"] = lambda: W.neuron_explorer(activation="relu", data_xy=(X, Y))  # lesson 02's
+
+
+def _digit_browser_untrained():
+    """The same controls as ``digit_browser()`` without its second of training (the model does not change them)."""
+    from utils.data import digits
+    from utils.model import make_mlp
+
+    images, labels = digits()
+    return W.digit_browser(make_mlp([64, 10], rng=np.random.default_rng(0)), images[:20] / 16, labels[:20])
+
+
+BUILDS["digit_browser"] = _digit_browser_untrained
 
 
 def _walk(widget):
