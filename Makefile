@@ -42,7 +42,8 @@ work:
 	$(PYTHON_FOR_WORK) -m tools.work
 
 # JupyterLab with the course's own Jupyter settings (tools/jupyter-config, added to JUPYTER_CONFIG_PATH; the
-# user's ~/.jupyter is not touched): no news pop-up, no update check. The URL it prints opens lesson 00 itself
+# user's ~/.jupyter is not touched): no news pop-up, no update check, figures on a neutral frame in the dark theme
+# (custom/custom.css, switched on by jupyter_server_config.py there). The URL it prints opens lesson 00 itself
 # (default_url), for anyone who copies it into a browser (headless, remote, container, WSL).
 # LAB_ARGS adds options, e.g. LAB_ARGS="--no-browser --port=8890".
 LAB_ARGS ?=

@@ -1,5 +1,6 @@
 """Servers for the real-browser tests: JupyterLab (and, in test_slides.py, Voilà) on 127.0.0.1, random free ports, a token,
-a throw-away copy of the course (so autosave never touches the repo), always shut down."""
+a throw-away copy of the course (so autosave never touches the repo), always shut down. JupyterLab runs with the
+course's own Jupyter settings (tools/jupyter-config on JUPYTER_CONFIG_PATH), as `make lab` does."""
 
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ def wait_for_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -
 
 
 class Server:
-    def __init__(self, args: list[str], url: str, cwd: Path, log: Path):
+    def __init__(self, args: list[str], url: str, cwd: Path, log: Path, env: dict | None = None):
         self.url, self.log = url, log
         self._log_file = open(log, "w")  # noqa: SIM115 — closed in stop()
-        env = dict(os.environ, MPLBACKEND="")
+        env = dict(os.environ, MPLBACKEND="", **(env or {}))
         env.pop("MPLBACKEND")
         self.proc = subprocess.Popen(args, cwd=cwd, stdout=self._log_file, stderr=subprocess.STDOUT, env=env,
                                      start_new_session=True)
@@ -89,7 +90,11 @@ def jupyter_lab(course_copy, tmp_path_factory):
                      f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings}",
                      # window.jupyterapp: the tests wait on the notebook's own "kernel ready" promise before a click
                      "--LabApp.expose_app_in_browser=True"],
-                    f"http://127.0.0.1:{port}", course_copy, log)
+                    f"http://127.0.0.1:{port}", course_copy, log,
+                    # the course's own Jupyter settings, as `make lab` has them (custom.css: figures framed in the dark theme)
+                    env={"JUPYTER_CONFIG_PATH": os.pathsep.join(
+                        p for p in [str(course_copy / "tools" / "jupyter-config"), os.environ.get("JUPYTER_CONFIG_PATH")]
+                        if p)})
     try:
         wait_for_http(f"{server.url}/api/status?token={token}", 60, server.proc, log)
         yield server, token

@@ -10,7 +10,8 @@ headless or remote machine would copy it, and asserts:
 - a lesson run, saved, its kernel shut down and the page reloaded (a learner coming back the next day) shows its
   widgets' last pictures, never "Error displaying widget: model not found" (the course's settings save widget
   state in the notebook);
-- `make teach`: JupyterLab is rooted at the repository, so solutions/ and notebooks/ are both in the file browser.
+- `make teach`: JupyterLab is rooted at the repository, so solutions/ and notebooks/ are both in the file browser;
+- both load the course's stylesheet (tools/jupyter-config/custom/custom.css) from the course's own settings.
 
 Run with `make test-browser` (sets RUN_BROWSER_TESTS=1). Every wait is bounded.
 """
@@ -30,6 +31,9 @@ from conftest import ROOT, SCREENSHOTS, free_port
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+/\S+token=\w+")
 NEWS = re.compile(r"news", re.I)
+# the course's stylesheet (tools/jupyter-config/custom/custom.css: figures framed in the dark theme) is in the page
+COURSE_CSS_LOADED = """() => [...document.styleSheets].some(
+  s => s.href && s.href.includes('/custom/custom.css') && s.cssRules.length > 0)"""
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +119,7 @@ def test_make_lab_opens_lesson_00_without_a_news_pop_up(browser, course_checkout
         toasts = page.locator(".Toastify__toast, .jp-Notification-Toast")
         texts = [toasts.nth(i).inner_text() for i in range(toasts.count())]
         assert not any(NEWS.search(t) for t in texts), f"a news pop-up is showing: {texts}"
+        assert page.evaluate(COURSE_CSS_LOADED), "make lab did not load the course's custom.css (tools/jupyter-config)"
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "first_screen_make_lab.png"))
     finally:
@@ -173,6 +178,7 @@ def test_make_teach_serves_the_repository_root(browser, course_checkout, tmp_pat
         page.locator(".jp-BreadCrumbs-home").first.click()
         for folder in ("solutions", "notebooks", "docs"):
             listing.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{folder}$")).first.wait_for(timeout=30_000)
+        assert page.evaluate(COURSE_CSS_LOADED), "make teach did not load the course's custom.css (tools/jupyter-config)"
     finally:
         page.close()
         server.stop()

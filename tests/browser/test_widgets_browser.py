@@ -281,3 +281,77 @@ def test_widget_is_crisp_and_alive(gallery_page, name):
                      "budget_ms": GALLERY[name][2], **_split(parts), **_machine(), **extra}
     _write_results()
     _assert_no_errors(page, f"widget_gallery.ipynb after moving {name}")
+
+
+# ---------------------------------------------------------------------------------------------- accessible names
+# Every control of every gallery widget, with the role and the accessible name Chromium computes for it (what a screen
+# reader announces), read through the DevTools protocol (Accessibility.getPartialAXTree), next to its visible label:
+# the row's description for a slider handle, a dropdown, a checkbox and a slider's readout; the caption of a button.
+MARK_CONTROLS = """(root) => {
+  const rows = [];
+  const labelOf = (el) => {
+    const row = el.closest('.widget-inline-hbox');
+    const label = row && row.querySelector(':scope > .widget-label');
+    return label ? label.textContent.trim() : '';
+  };
+  const kinds = [['.noUi-handle', 'slider handle'], ['.widget-readout', 'slider readout'], ['select', 'dropdown'],
+                 ['input[type=checkbox]', 'checkbox'], ['button', 'button']];
+  for (const [selector, kind] of kinds) {
+    for (const el of root.querySelectorAll(selector)) {
+      const id = String(document.querySelectorAll('[data-nn-a11y]').length);
+      el.setAttribute('data-nn-a11y', id);
+      rows.push({id, kind, label: kind === 'button' ? el.textContent.trim() : labelOf(el)});
+    }
+  }
+  return rows;
+}"""
+ASSERTED = {"slider handle": "slider", "dropdown": "combobox", "checkbox": "checkbox", "button": "button"}
+NAMES_JSON = FIGURES / "accessible_names.json"
+
+
+def _accessible(cdp, element_id: str) -> tuple[str, str]:
+    """(role, accessible name) of the element marked ``data-nn-a11y=element_id``, as Chromium computes them."""
+    found = cdp.send("Runtime.evaluate", {"expression": f"document.querySelector('[data-nn-a11y=\"{element_id}\"]')"})
+    nodes = cdp.send("Accessibility.getPartialAXTree", {"objectId": found["result"]["objectId"],
+                                                        "fetchRelatives": False})["nodes"]
+    node = next(n for n in nodes if not n.get("ignored"))
+    return node.get("role", {}).get("value", ""), (node.get("name", {}).get("value") or "").strip()
+
+
+@pytest.fixture(scope="module")
+def accessible_names(gallery_page) -> list[dict]:
+    page = gallery_page
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("Accessibility.enable")
+        rows = []
+        for name in GALLERY:
+            for row in page.evaluate(MARK_CONTROLS, _widget(page, name).element_handle()):
+                row["role"], row["name"] = _accessible(cdp, row.pop("id"))
+                rows.append({"widget": name, **row})
+    finally:
+        cdp.detach()
+    NAMES_JSON.write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    return rows
+
+
+def test_every_button_dropdown_and_checkbox_has_an_accessible_name_with_its_label(accessible_names):
+    rows = [r for r in accessible_names if r["kind"] in ASSERTED and r["kind"] != "slider handle"]
+    assert {r["kind"] for r in rows} >= {"button", "dropdown"}, "the gallery lost its buttons or dropdowns"
+    bad = [r for r in rows if not r["label"] or r["role"] != ASSERTED[r["kind"]]
+           or r["label"].lower() not in r["name"].lower()]
+    assert not bad, "controls without an accessible name containing their visible label: " + json.dumps(bad)
+    handles = [r for r in accessible_names if r["kind"] == "slider handle"]
+    assert handles and all(r["role"] == "slider" and r["label"] for r in handles), (
+        "every slider handle has role=slider and a visible label: " + json.dumps(handles))
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
+    "ipywidgets 8.1.9's slider views (IntSlider/FloatSlider/FloatLogSlider/SelectionSlider) create the noUiSlider "
+    "without handleAttributes and do not point the description <label> at the role=slider handle (no for/"
+    "aria-labelledby), and no Python-side trait reaches the handle (tooltip sets the label's title): a handle's "
+    "accessible name is empty. Strict: passes the day ipywidgets names the handle, and then this mark must go."))
+def test_every_slider_handle_has_an_accessible_name_with_its_label(accessible_names):
+    rows = [r for r in accessible_names if r["kind"] == "slider handle"]
+    unnamed = [f"{r['widget']}: {r['label']}" for r in rows if r["label"].lower() not in r["name"].lower()]
+    assert not unnamed, f"{len(unnamed)} of {len(rows)} slider handles have no accessible name with their label: {unnamed}"
