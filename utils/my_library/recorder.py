@@ -45,14 +45,15 @@ def checked_function() -> types.FunctionType | None:
     return value if isinstance(value, types.FunctionType) else None
 
 
-def lesson_line(lesson: str, progress: dict[str, dict]) -> str:
-    """"Your library my_nn/: you have passed 2 of 6 exercises of lesson 03 (still to do: ...). ..."."""
+def lesson_line(lesson: str, progress: dict[str, dict], explain: bool = True) -> str:
+    """"Your library my_nn/: you have passed 2 of 6 exercises of lesson 03 (still to do: ...)." and, with
+    ``explain``, " Each exercise you pass is saved there." (not needed just below a "saved ..." line)."""
     passed, total, missing = record.lesson_summary(lesson, progress)
     tail = f" (still to do: {', '.join(missing)})" if missing and passed else ""
     if passed == total:
         tail = " — all of them: they are in your library"
     return (f"Your library {record.DIR_NAME}/: you have passed {passed} of {total} exercises of lesson {lesson}"
-            f"{tail}. Each exercise you pass is saved there.")
+            f"{tail}." + (" Each exercise you pass is saved there." if explain else ""))
 
 
 class Recorder:
@@ -100,7 +101,7 @@ class Recorder:
         """The first time a lesson is recorded in this kernel: how many of its exercises are passed."""
         if lesson not in self.announced and lesson in record.LESSONS:
             self.announced.add(lesson)
-            self.messages.append(lesson_line(lesson, record.read_progress(self.folder)))
+            self.messages.append(lesson_line(lesson, record.read_progress(self.folder), explain=False))
 
     def flush(self, *_args) -> None:
         """After the cell: say what was saved (printed below the checker's line)."""
