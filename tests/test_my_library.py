@@ -204,6 +204,7 @@ def test_the_first_check_in_a_kernel_starts_the_library_by_itself(fake_kernel, l
     assert ("→ Your library my_nn/: you have passed 1 of 6 exercises of lesson 03 (still to do: step, leaky_relu, "
             "sigmoid, tanh, softmax).") in out
     assert out.index("saved `relu`") < out.index("you have passed")
+    assert "Each exercise you pass is saved there" not in out  # said by the line just above
     assert _check(ns, "relu")
     fake_kernel.after_cell()
     assert "you have passed" not in capsys.readouterr().out  # once per lesson and kernel
@@ -412,24 +413,30 @@ def test_the_grader_ignores_my_nn(tmp_path):
 
 # ------------------------------------------------------------------------------ a real kernel
 def test_a_lesson_run_in_a_kernel_writes_a_library_a_fresh_kernel_imports(tmp_path):
-    """Lesson 03 (solutions) in a kernel started in a temporary folder, with start("03") in its first cell: every
+    """Lesson 03 (solutions) in a kernel started in a temporary folder, as it is — no setup cell, no
+    ``my_library.start``: the first check starts the library by itself and says how far the learner is, once; every
     check passes and saves; a second, fresh kernel imports my_nn and its functions pass their checks again."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(next(SOLUTIONS.glob("03_*.ipynb")), as_version=4)
-    first = next(cell for cell in nb.cells if cell.cell_type == "code")
-    # the lesson's own cells that matter here: the first, the exercises, every check (figures and widgets left out)
+    assert not any("my_library" in cell.source for cell in nb.cells if cell.cell_type == "code")
+    # the lesson's own cells that matter here: the exercises and every check (figures and widgets left out), after
+    # the imports of the cells left out
     functions = [f"def {record.function_name(name)}(" for name in record.LESSONS["03"][1]]
-    nb.cells = [cell for cell in nb.cells if cell is first or cell.cell_type == "code" and (
+    kept = [cell for cell in nb.cells if cell.cell_type == "code" and (
         "check_" in cell.source or any(f in cell.source for f in functions))]
-    if "my_library.start" not in first.source:
-        first.source += '\nfrom utils import my_library\n\nmy_library.start("03")\n'
+    imports = sorted({line for cell in nb.cells if cell.cell_type == "code" and cell not in kept
+                      for line in cell.source.splitlines() if line.startswith(("import ", "from "))})
+    nb.cells = [nbformat.v4.new_code_cell("\n".join(imports)), *kept]
     env = {k: v for k, v in os.environ.items() if k != record.OFF_VARIABLE}
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
     printed = "".join(o.get("text", "") for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs)
-    assert "you have passed 0 of 6 exercises of lesson 03" in printed
+    line = ("→ Your library my_nn/: you have passed 1 of 6 exercises of lesson 03 (still to do: relu, leaky_relu, "
+            "sigmoid, tanh, softmax).")
+    assert printed.count("Your library my_nn/") == 1 and line in printed, printed
+    assert printed.index("saved `step` to your library") < printed.index(line)
     assert "saved `softmax` to your library: my_nn/lesson03.py" in printed
     fresh = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import numpy as np\nimport my_nn\nfrom utils import my_library\n"
