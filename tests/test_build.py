@@ -1,5 +1,7 @@
 """notebooks/ must be exactly what `python -m tools.build` makes from solutions/."""
 
+import ast
+
 import nbformat
 import pytest
 
@@ -66,13 +68,40 @@ def _lessons():
 
 
 @pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
-def test_every_cell_has_slide_metadata_and_the_setup_is_skipped(path):
+def test_every_cell_has_slide_metadata(path):
     nb = nbformat.read(path, as_version=4)
     types = [cell.metadata.get("slideshow", {}).get("slide_type") for cell in nb.cells]
     assert all(t in {"slide", "subslide", "fragment", "skip", "notes", "-"} for t in types), types
     assert types[0] == "slide" and types.count("slide") >= 4, "a title slide and one slide per section"
-    setup = next(cell for cell in nb.cells if cell.cell_type == "code")
-    assert setup.metadata["slideshow"]["slide_type"] == "skip"
+
+
+def _names_used(tree: ast.AST) -> set[str]:
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_the_first_code_cell_is_the_lesson_not_plumbing(path):
+    """No setup cell (docs/design.md §1): the first code cell shows the lesson's first idea; no lesson changes numpy's
+    print options or starts the learner's library by hand (it starts itself at the first check, §7); a module is
+    imported in the cell that first uses it."""
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    first = ast.parse(code[0].source).body
+    assert not all(isinstance(node, ast.Import | ast.ImportFrom) for node in first), \
+        f"the first code cell only imports: {code[0].source[:200]!r}"
+    for cell in code:
+        assert "set_printoptions" not in cell.source and "my_library.start" not in cell.source, cell.source[:200]
+    seen: set[str] = set()
+    for cell in code:
+        tree = ast.parse(cell.source)
+        used = _names_used(tree)
+        for node in tree.body:
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                for alias in node.names:
+                    name = (alias.asname or alias.name).split(".")[0]
+                    if name not in seen and name not in used:
+                        pytest.fail(f"{path.name} cell {cell.get('id')}: imports {name} but first uses it later")
+                    seen.add(name)
 
 
 @pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)

@@ -31,8 +31,10 @@ SANDBOXED = pytest.mark.skipif(os.environ.get("RUN_GRADING_TESTS") != "1" or sys
 LESSON_03 = ["step", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
 
-KEEP = {"01_neuron": ("01-01", "01-14", "01-15"),
-        "03_activations": ("03-01", "03-10", "03-11", "03-13", "03-14", "03-22", "03-23")}
+KEEP = {"01_neuron": ("01-14", "01-15"),
+        "03_activations": ("03-10", "03-11", "03-13", "03-14", "03-22", "03-23")}
+#: what the kept cells need from the cells trimmed away (a lesson imports numpy where it first uses it)
+IMPORTS = "import numpy as np"
 
 
 def notebook(src: Path, dst: Path, after_imports: str | None = None, replace: dict[str, str] | None = None,
@@ -41,7 +43,7 @@ def notebook(src: Path, dst: Path, after_imports: str | None = None, replace: di
     appended; ``trim``: only the imports, exercise and check cells (no figures or widgets: fast on a busy machine)."""
     nb = nbformat.read(src, as_version=4)
     if trim:
-        nb.cells = [c for c in nb.cells if c.get("id") in KEEP[src.stem]]
+        nb.cells = [nbformat.v4.new_code_cell(IMPORTS)] + [c for c in nb.cells if c.get("id") in KEEP[src.stem]]
     for cell in nb.cells:
         if replace and cell.get("id") in replace:
             cell.source = textwrap.dedent(replace[cell.id]).strip()

@@ -155,6 +155,105 @@ def test_start_outside_a_kernel_saves_nothing(library_on, capsys):
     assert "you have passed 0 of 6 exercises of lesson 03" in capsys.readouterr().out
 
 
+class _FakeKernel:
+    """Stands in for a notebook kernel's shell: keeps the post_run_cell callbacks, runs them like after a cell."""
+
+    def __init__(self):
+        self.callbacks = []
+        self.events = self
+
+    def register(self, event, callback):
+        assert event == "post_run_cell"
+        self.callbacks.append(callback)
+
+    def unregister(self, event, callback):
+        self.callbacks.remove(callback)
+
+    def after_cell(self):
+        for callback in list(self.callbacks):
+            callback()
+
+
+@pytest.fixture
+def fake_kernel(library_on, monkeypatch):
+    """A notebook kernel in which no lesson called ``start`` and nothing was stopped."""
+    from utils.my_library import recorder
+
+    shell = _FakeKernel()
+    monkeypatch.setattr(recorder, "kernel", lambda: shell)
+    monkeypatch.setattr(recorder, "_STOPPED", [False])
+    recorder.stop()
+    monkeypatch.setattr(recorder, "_STOPPED", [False])
+    return shell
+
+
+def test_the_first_check_in_a_kernel_starts_the_library_by_itself(fake_kernel, library_on, capsys):
+    """No setup cell: importing starts nothing; the first check a cell calls does, and the line after that cell says
+    how far the lesson is — once per lesson; a check of another lesson's exercise counts for that lesson."""
+    from utils.my_library import recorder
+
+    ns = _notebook_namespace()
+    _define(ns, "import numpy as np\n\ndef relu(z):\n    return np.maximum(0.0, np.asarray(z, dtype=float))\n"
+                "\ndef mse(y_pred, y_true):\n    return float(np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2))\n")
+    assert recorder.active() is None and fake_kernel.callbacks == []
+    assert _check(ns, "relu")
+    assert recorder.active() is not None and recorder.active().folder == library_on
+    fake_kernel.after_cell()
+    out = capsys.readouterr().out
+    assert "→ saved `relu` to your library: my_nn/lesson03.py" in out
+    assert ("→ Your library my_nn/: you have passed 1 of 6 exercises of lesson 03 (still to do: step, leaky_relu, "
+            "sigmoid, tanh, softmax).") in out
+    assert out.index("saved `relu`") < out.index("you have passed")
+    assert "Each exercise you pass is saved there" not in out  # said by the line just above
+    assert _check(ns, "relu")
+    fake_kernel.after_cell()
+    assert "you have passed" not in capsys.readouterr().out  # once per lesson and kernel
+    assert _check(ns, "mse")
+    fake_kernel.after_cell()
+    assert "you have passed 1 of 5 exercises of lesson 04 (still to do: mae," in capsys.readouterr().out
+    assert sorted(my_library.read_progress()) == ["mse", "relu"]
+    assert my_library.read_progress()["relu"]["attempts"] == 2
+
+
+def test_the_library_does_not_start_itself_where_it_must_not(fake_kernel, library_on, monkeypatch):
+    """Not for a check called by library code (a widget, a test), not when switched off, not after stop(), and
+    not outside a notebook kernel."""
+    from utils.checks import check_relu
+    from utils.my_library import recorder
+
+    def relu(z):
+        return np.maximum(0.0, np.asarray(z, dtype=float))
+
+    assert check_relu(relu)  # called from this module, not from a notebook cell
+    assert recorder.active() is None
+    ns = _notebook_namespace()
+    ns["relu"] = relu
+    monkeypatch.setenv(record.OFF_VARIABLE, "1")
+    assert _check(ns, "relu")
+    assert recorder.active() is None
+    monkeypatch.delenv(record.OFF_VARIABLE)
+    my_library.stop()
+    assert _check(ns, "relu")
+    assert recorder.active() is None
+    monkeypatch.setattr(recorder, "_STOPPED", [False])
+    monkeypatch.setattr(recorder, "kernel", lambda: None)
+    assert _check(ns, "relu")
+    assert recorder.active() is None and not (library_on / "my_nn").exists()
+
+
+def test_start_still_works_and_the_first_check_does_not_repeat_its_line(fake_kernel, library_on, capsys):
+    my_library.start("03")
+    assert "you have passed 0 of 6 exercises of lesson 03" in capsys.readouterr().out
+    ns = _notebook_namespace()
+    _define(ns, "import numpy as np\n\ndef relu(z):\n    return np.maximum(0.0, np.asarray(z, dtype=float))\n")
+    assert _check(ns, "relu")
+    fake_kernel.after_cell()
+    out = capsys.readouterr().out
+    assert "saved `relu`" in out and "you have passed" not in out
+    my_library.stop()
+    assert fake_kernel.callbacks == []
+
+
 def test_bad_lesson_names_the_expected_ones():
     with pytest.raises(ValueError, match="expected one of 01, 02"):
         my_library.start("42")
@@ -314,24 +413,30 @@ def test_the_grader_ignores_my_nn(tmp_path):
 
 # ------------------------------------------------------------------------------ a real kernel
 def test_a_lesson_run_in_a_kernel_writes_a_library_a_fresh_kernel_imports(tmp_path):
-    """Lesson 03 (solutions) in a kernel started in a temporary folder, with start("03") in its first cell: every
+    """Lesson 03 (solutions) in a kernel started in a temporary folder, as it is — no setup cell, no
+    ``my_library.start``: the first check starts the library by itself and says how far the learner is, once; every
     check passes and saves; a second, fresh kernel imports my_nn and its functions pass their checks again."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(next(SOLUTIONS.glob("03_*.ipynb")), as_version=4)
-    first = next(cell for cell in nb.cells if cell.cell_type == "code")
-    # the lesson's own cells that matter here: the first, the exercises, every check (figures and widgets left out)
+    assert not any("my_library" in cell.source for cell in nb.cells if cell.cell_type == "code")
+    # the lesson's own cells that matter here: the exercises and every check (figures and widgets left out), after
+    # the imports of the cells left out
     functions = [f"def {record.function_name(name)}(" for name in record.LESSONS["03"][1]]
-    nb.cells = [cell for cell in nb.cells if cell is first or cell.cell_type == "code" and (
+    kept = [cell for cell in nb.cells if cell.cell_type == "code" and (
         "check_" in cell.source or any(f in cell.source for f in functions))]
-    if "my_library.start" not in first.source:
-        first.source += '\nfrom utils import my_library\n\nmy_library.start("03")\n'
+    imports = sorted({line for cell in nb.cells if cell.cell_type == "code" and cell not in kept
+                      for line in cell.source.splitlines() if line.startswith(("import ", "from "))})
+    nb.cells = [nbformat.v4.new_code_cell("\n".join(imports)), *kept]
     env = {k: v for k, v in os.environ.items() if k != record.OFF_VARIABLE}
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute(env=env)
     printed = "".join(o.get("text", "") for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs)
-    assert "you have passed 0 of 6 exercises of lesson 03" in printed
+    line = ("→ Your library my_nn/: you have passed 1 of 6 exercises of lesson 03 (still to do: relu, leaky_relu, "
+            "sigmoid, tanh, softmax).")
+    assert printed.count("Your library my_nn/") == 1 and line in printed, printed
+    assert printed.index("saved `step` to your library") < printed.index(line)
     assert "saved `softmax` to your library: my_nn/lesson03.py" in printed
     fresh = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import numpy as np\nimport my_nn\nfrom utils import my_library\n"

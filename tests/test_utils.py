@@ -256,7 +256,8 @@ def test_toy_datasets_and_xor_truth_table():
 
 def test_real_datasets_are_offline_and_split_is_stratified():
     X, y, names = data.iris()
-    assert X.shape == (150, 4) and len(names) == 3
+    assert X.shape == (150, 4) and names == ["setosa", "versicolor", "virginica"]
+    assert all(type(name) is str for name in names)  # printed in a list they read as names, not np.str_(...)
     Xd, yd = data.digits()
     assert Xd.shape == (1797, 64) and set(yd) == set(range(10))
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.2, seed=0)

@@ -104,11 +104,12 @@ def toy_dataset(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0
 
 # ------------------------------------------------------------------------------ real data (lesson 08)
 def iris() -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Fisher's iris (bundled with scikit-learn, no download): X ``(150, 4)``, y ``(150,)``, class names."""
+    """Fisher's iris (bundled with scikit-learn, no download): X ``(150, 4)``, y ``(150,)``, class names (plain
+    ``str``, so a printed list reads ``['setosa', ...]``, not ``[np.str_('setosa'), ...]``)."""
     from sklearn.datasets import load_iris
 
     data = load_iris()
-    return data.data.astype(np.float64), data.target.astype(np.int64), list(data.target_names)
+    return data.data.astype(np.float64), data.target.astype(np.int64), [str(name) for name in data.target_names]
 
 
 def digits() -> tuple[np.ndarray, np.ndarray]:

@@ -1,6 +1,7 @@
 """A widget running the learner's own function, in a real JupyterLab (docs/design.md §5, §7).
 
-A notebook in the course copy's notebooks/ passes check_sigmoid (so sigmoid joins my_nn/), shows the activation
+A notebook in the course copy's notebooks/, with no setup cell and no ``my_library.start`` (the first check starts the
+library by itself and says how far lesson 03 is), passes check_sigmoid (so sigmoid joins my_nn/), shows the activation
 explorer, then the learner breaks their saved sigmoid by hand. Dragging the w slider with the mouse: the explorer
 says it runs "your sigmoid (my_nn/lesson03.py)" and redraws; past the point where the broken sigmoid raises, the
 readout shows the error and the widget keeps working (dragging back brings their curve back). No error output.
@@ -21,11 +22,8 @@ SETUP = '''import os
 os.environ.pop("NN_COURSE_NO_LIBRARY", None)  # pytest switched the library off for every kernel; a learner's is on
 import numpy as np
 
-from utils import my_library
 from utils.checks import check_sigmoid
-from utils.widgets import activation_explorer
-
-my_library.start("03")'''
+from utils.widgets import activation_explorer'''
 SIGMOID = '''def sigmoid(z):
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))
@@ -87,6 +85,9 @@ def test_a_widget_runs_the_learners_function_and_survives_it_failing_mid_drag(br
         _assert_no_errors(page, NOTEBOOK)
         assert (course_copy / "notebooks" / "my_nn" / "lesson03.py").exists()
         page.get_by_text("saved `sigmoid` to your library: my_nn/lesson03.py").first.wait_for(timeout=10_000)
+        page.get_by_text("Your library my_nn/: you have passed 1 of 6 exercises of lesson 03").first.wait_for(
+            timeout=10_000)
+        page.locator(".jp-Cell").nth(1).screenshot(path=str(SCREENSHOTS / "my_library_first_check.png"))
 
         mine = page.locator(".nn-test-mine").first
         mine.scroll_into_view_if_needed()

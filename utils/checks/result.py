@@ -15,6 +15,7 @@ import numpy as np
 
 from utils.checks.compare import _is_number
 from utils.checks.learner import _Raised
+from utils.my_library.recorder import notice as _notice_library
 
 #: "auto" (HTML in a Jupyter kernel, text elsewhere), "text" or "html".
 OUTPUT_MODE = "auto"
@@ -32,7 +33,8 @@ class CheckResult:
     Attributes: ``name``, ``passed``, ``n_cases``, ``line`` (the first printed line), ``case`` (label of the
     first failing case or None), ``hint`` (or None), ``problem`` (what was wrong, or None), ``why`` (the
     second line: why, and the lesson section; or None), ``text`` (everything printed), ``html`` (the same
-    as HTML, shown in a notebook). Every new result is handed to each callback in ``RESULT_LISTENERS``.
+    as HTML, shown in a notebook). Every new result is handed to the learner's library
+    (``utils.my_library.recorder.notice``) and to each callback in ``RESULT_LISTENERS``.
     """
 
     def __init__(self, name: str, passed: bool, n_cases: int, line: str,
@@ -45,6 +47,7 @@ class CheckResult:
         #: wrong version — or ("relation", predict) — ``claims.Diagnosis.predict`` —, or None (an observation)
         self.claim = None
         self.html = _to_html(passed, line, why)
+        _notice_library(self)  # the learner's library (my_nn/): starts itself at a notebook's first check; never raises
         for listener in list(RESULT_LISTENERS):
             with contextlib.suppress(Exception):  # recording must never break a learner's check
                 listener(self)

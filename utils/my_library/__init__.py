@@ -1,7 +1,6 @@
 """Your own library: every exercise you pass joins ``my_nn/`` beside your notebooks, and the course runs it.
 
     from utils import my_library
-    my_library.start("03")          # a lesson's first cell: save passing functions from now on, show your progress
     my_library.show_progress()      # lesson 00: a table per lesson (done / tried / not started), where to go next
     my_library.use("sigmoid")       # your sigmoid when you passed it, else the course's (widgets use this)
     my_library.compare_digits(...)  # lesson 08: the digits network on your pieces and on the course's
@@ -11,21 +10,19 @@ What is saved: when a ``check_<name>(fn)`` called from a notebook cell passes an
 asks for (named ``<name>``; lesson 09: ``mul``, ``tanh``), its source and what it needs (helper functions, imports,
 constants of your notebook) go into ``my_nn/lessonNN.py`` (written atomically; re-passing replaces it, a failing
 attempt never touches it), and every check of a function with that name counts as an attempt in
-``my_nn/progress.json``. Nothing is written outside a notebook kernel, before ``start`` is called, or when
-``NN_COURSE_NO_LIBRARY`` is set (tests, builds, the grader) — and then nothing is read either: every lesson runs the
-course's code.
+``my_nn/progress.json``. No lesson has a setup cell for this: the first check a notebook cell calls starts the
+recording by itself (``utils.my_library.recorder``, which the checkers call with every result; the first recorded check
+of a lesson also says how many of its exercises you have passed). ``start("03")`` does the same explicitly, at once.
+Nothing is written outside a notebook kernel, after ``stop()``, or when ``NN_COURSE_NO_LIBRARY`` is set (tests,
+builds, the grader) — and then nothing is read either: every lesson runs the course's code.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
-import sys
-import types
-from pathlib import Path
 
-from utils.my_library import record, save
+from utils.my_library import record, recorder
 from utils.my_library.load import (
     Outcome,
     Piece,
@@ -38,131 +35,31 @@ from utils.my_library.load import (
     whose_note,
 )
 from utils.my_library.record import LESSONS, enabled, library_dir, read_progress
+from utils.my_library.recorder import lesson_line
 
 __all__ = ["LESSONS", "Outcome", "Piece", "PieceOptimizer", "compare_digits", "enabled", "error_html", "library_dir",
            "load_library", "optimizer", "read_progress", "reference", "show_progress", "start", "stop", "test_my_library",
            "use", "whose_html", "error_note", "whose_note"]
 
 
-def _checked_function() -> types.FunctionType | None:
-    """The function a checker is judging, when a notebook cell called the checker directly; else None.
-
-    Found on the call stack: the outermost frame of ``utils.checks`` is the checker's entry point, whose first
-    argument (after ``self``) is the function; the frame that called it must be the notebook's (``__main__``).
-    A widget or a test calling a checker, or ``run_quietly`` (its first argument is the checker), gives None."""
-    frame = sys._getframe(1)
-    outer = None
-    while frame is not None:
-        if str(frame.f_globals.get("__name__", "")).startswith("utils.checks"):
-            outer = frame
-        frame = frame.f_back
-    if outer is None or outer.f_back is None or outer.f_back.f_globals.get("__name__") != "__main__":
-        return None
-    code = outer.f_code
-    arguments = [name for name in code.co_varnames[:code.co_argcount] if name != "self"]
-    if not arguments:
-        return None
-    value = outer.f_locals.get(arguments[0])
-    return value if isinstance(value, types.FunctionType) else None
-
-
-class _Recorder:
-    """The ``RESULT_LISTENERS`` callback ``start`` installs: records attempts and saves passing functions."""
-
-    def __init__(self, lesson: str, folder: Path):
-        self.lesson, self.folder = lesson, folder
-        self.messages: list[str] = []
-
-    def __call__(self, result) -> None:
-        if not enabled():
-            return
-        fn = _checked_function()
-        if fn is None:
-            return
-        exercise = result.name
-        lesson = record.lesson_of(exercise) or self.lesson
-        expected = record.function_name(exercise)
-        if fn.__name__ != expected:
-            if result.passed and fn.__name__ != "<lambda>":
-                self.messages.append(f"not saved to {record.DIR_NAME}/: your library keeps the function named "
-                                     f"`{expected}`, and this one is `{fn.__name__}`")
-            return
-        record.record_attempt(self.folder, lesson, exercise, bool(result.passed))
-        if not result.passed:
-            return
-        try:
-            snapshot = save.capture(fn, exercise)
-        except (OSError, TypeError, SyntaxError) as exc:
-            self.messages.append(f"`{exercise}` passed but could not be saved to {record.DIR_NAME}/ "
-                                 f"(its source is not available: {exc})")
-            return
-        path = save.save(self.folder, lesson, exercise, snapshot)
-        note = f" ({'; '.join(snapshot.notes)})" if snapshot.notes else ""
-        self.messages.append(f"saved `{exercise}` to your library: {record.DIR_NAME}/{path.name}{note}")
-
-    def flush(self, *_args) -> None:
-        """After the cell: say what was saved (printed below the checker's line)."""
-        messages, self.messages[:] = list(self.messages), []
-        for message in messages:
-            print("→ " + message)
-
-
-_ACTIVE: list[_Recorder] = []
-
-
-def _kernel():
-    """The IPython shell of a notebook kernel, or None (a script, a test, a terminal IPython)."""
-    module = sys.modules.get("IPython")
-    try:
-        shell = module.get_ipython() if module is not None else None
-    except Exception:  # noqa: BLE001
-        return None
-    return shell if shell is not None and type(shell).__name__ == "ZMQInteractiveShell" else None
-
-
 def stop() -> None:
-    """Stop saving passing functions in this kernel (``start`` again to resume)."""
-    from utils.checks.core import RESULT_LISTENERS
-
-    shell = _kernel()
-    for recorder in _ACTIVE:
-        if recorder in RESULT_LISTENERS:
-            RESULT_LISTENERS.remove(recorder)
-        if shell is not None:
-            with contextlib.suppress(ValueError):
-                shell.events.unregister("post_run_cell", recorder.flush)
-    _ACTIVE.clear()
+    """Stop saving passing functions in this kernel, also the start at the next check (``start`` resumes)."""
+    recorder.stop()
 
 
 def start(lesson: str | int, folder: str | os.PathLike | None = None, kernel_only: bool = True) -> None:
-    """Call in a lesson's first cell: from now on a check that passes in this notebook saves your function into
-    ``my_nn/`` (beside the notebook, or in ``folder``), and a line says how many of the lesson's exercises you have
-    passed. Does nothing when ``NN_COURSE_NO_LIBRARY`` is set; saves nothing outside a notebook kernel unless
+    """Not needed in a lesson — the first check a notebook cell calls starts your library by itself — but anyone may
+    call it: from now on a check that passes in this notebook saves your function into ``my_nn/`` (beside the
+    notebook, or in ``folder``), and a line says now how many of the lesson's exercises you have passed. Does
+    nothing when ``NN_COURSE_NO_LIBRARY`` is set; saves nothing outside a notebook kernel unless
     ``kernel_only=False`` (for tests). Calling it again replaces the earlier call."""
     lesson = record.check_lesson(lesson)
     if not enabled():
         return
-    from utils.checks.core import RESULT_LISTENERS
-
-    stop()
-    shell = _kernel()
-    if shell is not None or not kernel_only:
-        recorder = _Recorder(lesson, Path(folder if folder is not None else os.getcwd()).resolve())
-        RESULT_LISTENERS.append(recorder)
-        if shell is not None:
-            shell.events.register("post_run_cell", recorder.flush)
-        _ACTIVE.append(recorder)
+    started = recorder.begin(lesson, folder, kernel_only)
+    if started is not None:
+        started.announced.add(lesson)
     print(lesson_line(lesson, read_progress(folder)))
-
-
-def lesson_line(lesson: str, progress: dict[str, dict]) -> str:
-    """"Your library my_nn/: you have passed 2 of 6 exercises of lesson 03 (next: sigmoid)."."""
-    passed, total, missing = record.lesson_summary(lesson, progress)
-    tail = f" (still to do: {', '.join(missing)})" if missing and passed else ""
-    if passed == total:
-        tail = " — all of them: they are in your library"
-    return (f"Your library {record.DIR_NAME}/: you have passed {passed} of {total} exercises of lesson {lesson}"
-            f"{tail}. Each exercise you pass is saved there.")
 
 
 class _Progress:
