@@ -77,6 +77,18 @@ def test_numpy_scalars_work_on_either_side():
     assert v.grad == 3.5
 
 
+
+def test_every_kind_of_real_number_is_a_value_and_bools_are_not():
+    # plain floats and ints take a fast path in _is_number; the other reals still pass the numbers.Real check
+    from fractions import Fraction
+
+    for number in (2.5, 3, np.float64(2.5), np.int64(3), np.float32(0.5), Fraction(1, 2)):
+        assert Value(number).data == float(number) and (Value(1.0) + number).data == 1.0 + float(number)
+    for not_a_number in (True, np.bool_(True), "3", None, 1j):
+        with pytest.raises(TypeError):
+            Value(not_a_number)
+
+
 # ------------------------------------------------------------------------------ fan-out and backward
 def test_a_value_used_twice_collects_both_gradients():
     a = Value(3.0)

@@ -266,6 +266,28 @@ def test_real_datasets_are_offline_and_split_is_stratified():
     np.testing.assert_allclose(scaler.transform(X_train).mean(axis=0), 0, atol=1e-12)
 
 
+
+@pytest.mark.parametrize("read_files", [True, False])
+def test_real_datasets_equal_scikit_learns_loaders(read_files, monkeypatch):
+    # iris() and digits() read scikit-learn's bundled CSV files without importing it (seconds saved per lesson);
+    # without the files they ask scikit-learn's loaders. Either way: the very same arrays, names and dtypes.
+    from sklearn.datasets import load_digits, load_iris
+
+    if not read_files:
+        monkeypatch.setattr(data, "_bundled_with_sklearn", lambda file_name: None)
+    else:
+        assert data._bundled_with_sklearn("iris.csv") is not None and data._bundled_with_sklearn("nope.csv") is None
+    X, y, names = data.iris()
+    Xd, yd = data.digits()
+    reference, reference_digits = load_iris(), load_digits()
+    for ours, theirs in ((X, reference.data), (y, reference.target), (Xd, reference_digits.data),
+                         (yd, reference_digits.target)):
+        assert np.array_equal(ours, theirs) and ours.flags.c_contiguous
+    assert X.dtype == Xd.dtype == np.float64 and y.dtype == yd.dtype == np.int64
+    assert names == list(reference.target_names) == ["setosa", "versicolor", "virginica"]
+    assert all(type(name) is str for name in names)
+
+
 # ------------------------------------------------------------------------------ optimizers and training
 def test_sgd_momentum_matches_hand_computed_two_steps():
     layer = Dense(1, 1)

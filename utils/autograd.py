@@ -30,6 +30,8 @@ import numpy as np
 
 
 def _is_number(x) -> bool:
+    if type(x) is float or type(x) is int:  # the common case, without the slow check against the numbers.Real ABC
+        return True
     return isinstance(x, numbers.Real) and not isinstance(x, Value)
 
 

@@ -103,22 +103,48 @@ def toy_dataset(name: str, samples: int = 200, noise: float = 0.1, seed: int = 0
 
 
 # ------------------------------------------------------------------------------ real data (lesson 08)
+def _bundled_with_sklearn(file_name: str):
+    """The path of a data file scikit-learn ships (``sklearn/datasets/data/<file_name>``), found without importing
+    scikit-learn: its import (scipy.stats and more) takes seconds, and we only need the two CSV files. ``None`` when
+    the file is not there (then the caller asks scikit-learn's own loader)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / file_name
+    return path if path.is_file() else None
+
+
 def iris() -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Fisher's iris (bundled with scikit-learn, no download): X ``(150, 4)``, y ``(150,)``, class names (plain
     ``str``, so a printed list reads ``['setosa', ...]``, not ``[np.str_('setosa'), ...]``)."""
-    from sklearn.datasets import load_iris
+    path = _bundled_with_sklearn("iris.csv")
+    if path is None:
+        from sklearn.datasets import load_iris
 
-    data = load_iris()
-    return data.data.astype(np.float64), data.target.astype(np.int64), [str(name) for name in data.target_names]
+        data = load_iris()
+        return (np.ascontiguousarray(data.data, dtype=np.float64), data.target.astype(np.int64),
+                [str(name) for name in data.target_names])
+    # the file: a header "150,4,setosa,versicolor,virginica", then one flower per line: 4 measurements, the class
+    with path.open(encoding="utf-8") as file:
+        class_names = [str(name) for name in file.readline().strip().split(",")[2:]]
+        table = np.loadtxt(file, delimiter=",", dtype=np.float64)
+    return np.ascontiguousarray(table[:, :-1]), table[:, -1].astype(np.int64), class_names
 
 
 def digits() -> tuple[np.ndarray, np.ndarray]:
     """8x8 handwritten digits (bundled with scikit-learn, no download): X ``(1797, 64)`` pixel values
     0..16, y ``(1797,)`` digits 0..9. ``X[i].reshape(8, 8)`` is an image."""
-    from sklearn.datasets import load_digits
+    path = _bundled_with_sklearn("digits.csv.gz")
+    if path is None:
+        from sklearn.datasets import load_digits
 
-    data = load_digits()
-    return data.data.astype(np.float64), data.target.astype(np.int64)
+        data = load_digits()
+        return np.ascontiguousarray(data.data, dtype=np.float64), data.target.astype(np.int64)
+    table = np.loadtxt(path, delimiter=",", dtype=np.float64)  # one image per line: 64 pixels, then the digit
+    return np.ascontiguousarray(table[:, :-1]), table[:, -1].astype(np.int64)
 
 
 def train_test_split(X, y, test_fraction: float = 0.25, seed: int = 0):

@@ -583,6 +583,7 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
     fig, axes = _figure(ncols=ncols, nrows=nrows, size=(width * ncols, (min(width, 1.3) + 0.45) * nrows), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.set_axis_off()
+        ax.set_xticks([]), ax.set_yticks([])  # hidden anyway; without ticks, placing the title measures none (faster)
         if i < n:
             ax.imshow(images[i].reshape(shape), cmap="gray_r")
             ax.set_title(titles[i], fontsize=10)
