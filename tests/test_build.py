@@ -161,7 +161,7 @@ def test_a_stored_widget_becomes_its_last_picture_under_a_run_this_cell_note(mon
     assert outputs[0] == printed
     note, picture = outputs[1], outputs[2]
     assert note.metadata[build.FALLBACK] == "note" and picture.metadata[build.FALLBACK] == "picture"
-    assert "Run this cell" in note.data["text/markdown"] and "move the sliders" in note.data["text/markdown"]
+    assert "Run this cell" in note.data["text/markdown"] and "to move the slider:" in note.data["text/markdown"]
     assert "**" not in note.data["text/plain"] and "Run this cell" in note.data["text/plain"]
     stored = base64.b64decode(picture.data["image/png"])
     assert np.array_equal(_pixels(stored), _pixels(bytes(explorer.image.value))), "not the widget's last picture"
@@ -192,6 +192,24 @@ def test_a_widget_without_state_or_with_a_hidden_picture_gets_the_note_alone():
     gone.metadata.pop("widgets")  # no state stored: nothing to draw from
     assert build.static_widget_outputs(gone) == 1
     assert [o.data["text/markdown"] for o in gone.cells[0].outputs] == [build.FALLBACK_NOTE_NO_PICTURE]
+
+
+def test_the_note_names_the_controls_the_widget_has():
+    import io
+
+    import ipywidgets
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (8, 4), (0, 90, 180)).save(png, "PNG")
+
+    def note(*controls):
+        nb = _widget_notebook(ipywidgets.VBox([*controls, ipywidgets.Image(value=png.getvalue())]))
+        build.static_widget_outputs(nb)
+        return nb.cells[0].outputs[0].data["text/markdown"]
+
+    assert "to move the sliders:" in note(ipywidgets.FloatSlider(), ipywidgets.FloatLogSlider())
+    assert "to use its controls:" in note(ipywidgets.Button(description="train"))
 
 
 @pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)

@@ -35,7 +35,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FALLBACK = "nn_widget_fallback"
 """Output metadata key of a widget's still picture: ``"picture"`` on the image, ``"note"`` on the line above it."""
-FALLBACK_NOTE = ("▶ **Run this cell** (`Shift+Enter`) to move the {controls}: below is a still picture of the widget, "
+FALLBACK_NOTE = ("▶ **Run this cell** (`Shift+Enter`) to {action}: below is a still picture of the widget, "
                  "as the lesson last drew it.")
 FALLBACK_NOTE_NO_PICTURE = "▶ **Run this cell** (`Shift+Enter`) to show the widget."
 _BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[ \t]*\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.M | re.S)
@@ -205,8 +205,9 @@ def static_widget_outputs(nb: nbformat.NotebookNode) -> int:
                 continue
             replaced += 1
             pictures, names = widget_pictures(state, view.get("model_id", ""))
-            controls = "sliders" if any("Slider" in name for name in names) else "controls"
-            note = FALLBACK_NOTE.format(controls=controls) if pictures else FALLBACK_NOTE_NO_PICTURE
+            sliders = sum("Slider" in name for name in names)
+            action = "move the slider" if sliders == 1 else "move the sliders" if sliders else "use its controls"
+            note = FALLBACK_NOTE.format(action=action) if pictures else FALLBACK_NOTE_NO_PICTURE
             plain = re.sub(r"[*`]", "", note)
             outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": note, "text/plain": plain},
                                                   metadata={FALLBACK: "note"}))
