@@ -1,6 +1,7 @@
 """notebooks/ must be exactly what `python -m tools.build` makes from solutions/."""
 
 import ast
+import base64
 
 import nbformat
 import pytest
@@ -121,7 +122,7 @@ def test_widget_progress_and_timing_cells_are_tagged_ignore_output(path):
         if cell.cell_type != "code":
             continue
         tags = cell.metadata.get("tags", [])
-        shows_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in cell.outputs)
+        shows_widget = any(build.shows_widget(o) for o in cell.outputs)
         times_something = "perf_counter" in cell.source or "progress=True" in cell.source
         if shows_widget or times_something:
             assert "nbval-ignore-output" in tags, f"{path.name} cell {cell.id} needs the nbval-ignore-output tag"
@@ -145,3 +146,110 @@ def test_run_stores_one_stream_output_per_print_run():
     build.coalesce_streams(cell)
     assert [(o.name, o.text) for o in cell.outputs] == [("stdout", "out = 6.0\n"), ("stderr", "warning\n"),
                                                         ("stdout", "later\n")]
+
+
+def _widget_notebook(widget, before=None):
+    """A notebook as nbclient leaves it after running a cell that shows ``widget``: the view as the cell's result
+    and every model's state (ipywidgets' own serialisation, the schema nbclient stores) in the metadata."""
+    from ipywidgets import Widget
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("widget")
+    view = widget._repr_mimebundle_()
+    cell.outputs = [*(before or []), nbformat.v4.new_output("execute_result", data=view, execution_count=1)]
+    nb.cells.append(cell)
+    nb.metadata["widgets"] = {build.WIDGET_STATE: Widget.get_manager_state()}
+    return nb
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def test_a_stored_widget_becomes_its_last_picture_under_a_run_this_cell_note(monkeypatch):
+    import numpy as np
+
+    from utils.widgets import hello_slider
+
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    explorer = hello_slider()
+    explorer.controls["frequency"].value = 3.0  # the picture stored is the last one drawn
+    printed = nbformat.v4.new_output("stream", name="stdout", text="before the widget\n")
+    nb = _widget_notebook(explorer, before=[printed])
+
+    assert build.static_widget_outputs(nb) == 1
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "display_data"]
+    assert outputs[0] == printed
+    note, picture = outputs[1], outputs[2]
+    assert note.metadata[build.FALLBACK] == "note" and picture.metadata[build.FALLBACK] == "picture"
+    assert "Run this cell" in note.data["text/markdown"] and "to move the slider:" in note.data["text/markdown"]
+    assert "**" not in note.data["text/plain"] and "Run this cell" in note.data["text/plain"]
+    stored = base64.b64decode(picture.data["image/png"])
+    assert np.array_equal(_pixels(stored), _pixels(bytes(explorer.image.value))), "not the widget's last picture"
+    height, width = _pixels(stored).shape[:2]
+    css_width = int(explorer.image.layout.width.removesuffix("px"))
+    assert picture.metadata["image/png"] == {"width": css_width, "height": round(css_width * height / width)}
+    assert width == 2 * css_width, "2x pixels for its CSS size"
+    assert build.shows_widget(picture) and not build.shows_widget(note)
+    assert "widgets" not in nb.metadata
+    assert not any(build.WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    nbformat.validate(nb)
+    # the same pixels give the same bytes: a re-run on one machine does not churn the stored lesson
+    again = _widget_notebook(explorer)
+    build.static_widget_outputs(again)
+    assert again.cells[0].outputs[1].data["image/png"] == picture.data["image/png"]
+
+
+def test_a_widget_without_state_or_with_a_hidden_picture_gets_the_note_alone():
+    import ipywidgets
+
+    image = ipywidgets.Image(value=b"\x89PNG\r\n\x1a\n" + bytes(30), layout=ipywidgets.Layout(display="none"))
+    hidden = _widget_notebook(ipywidgets.VBox([ipywidgets.Button(description="go"), image]))
+    build.static_widget_outputs(hidden)
+    assert [o.metadata[build.FALLBACK] for o in hidden.cells[0].outputs] == ["note"]
+    assert hidden.cells[0].outputs[0].data["text/markdown"] == build.FALLBACK_NOTE_NO_PICTURE
+
+    gone = _widget_notebook(ipywidgets.IntSlider())
+    gone.metadata.pop("widgets")  # no state stored: nothing to draw from
+    assert build.static_widget_outputs(gone) == 1
+    assert [o.data["text/markdown"] for o in gone.cells[0].outputs] == [build.FALLBACK_NOTE_NO_PICTURE]
+
+
+def test_the_note_names_the_controls_the_widget_has():
+    import io
+
+    import ipywidgets
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (8, 4), (0, 90, 180)).save(png, "PNG")
+
+    def note(*controls):
+        nb = _widget_notebook(ipywidgets.VBox([*controls, ipywidgets.Image(value=png.getvalue())]))
+        build.static_widget_outputs(nb)
+        return nb.cells[0].outputs[0].data["text/markdown"]
+
+    assert "to move the sliders:" in note(ipywidgets.FloatSlider(), ipywidgets.FloatLogSlider())
+    assert "to use its controls:" in note(ipywidgets.Button(description="train"))
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_stored_lessons_keep_each_widget_as_a_picture_and_a_note(path):
+    """Opened without a kernel (make teach, GitHub, nbviewer) a stored lesson shows pictures, never a widget view
+    that renders as "Error displaying widget: model not found"."""
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        assert not any(build.WIDGET_VIEW in o.get("data", {}) for o in outputs), f"{path.name} cell {cell.id}"
+        kinds = [o.get("metadata", {}).get(build.FALLBACK) for o in outputs]
+        for i, kind in enumerate(kinds):
+            if kind == "picture":
+                assert kinds[i - 1] in ("note", "picture") and "image/png" in outputs[i].data, cell.id

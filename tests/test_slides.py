@@ -101,6 +101,20 @@ def test_widgets_get_room_for_their_compact_layout():
     assert slides.output_height(_widget()) >= slides.WIDGET_PX
 
 
+def test_a_stored_widget_picture_counts_as_the_widget_the_deck_runs():
+    """A stored lesson keeps a widget as a note and its still picture (tools.build.static_widget_outputs); the deck
+    runs the cell and shows the live widget there, so the rule gives both the room of a widget, not of a figure."""
+    from tools.build import FALLBACK
+
+    note = new_output("display_data", data={"text/markdown": "▶ **Run this cell**", "text/plain": "▶ Run this cell"},
+                      metadata={FALLBACK: "note"})
+    picture = _image(1000, 480, {"width": 500, "height": 240})
+    picture.metadata[FALLBACK] = "picture"
+    assert slides.output_height(note) + slides.output_height(picture) == slides.output_height(_widget())
+    cells = [new_markdown_cell("## Explore\n\nMove the sliders."), _code(note, picture), _code(_widget())]
+    assert _types(cells) == ["slide", "-", "subslide"]
+
+
 def test_a_cell_taller_than_a_slide_is_reported():
     result = slides.layout(new_notebook(cells=[new_markdown_cell("## Long"), _code(_stream("line\n" * 60))]))
     assert len(result.warnings) == 1 and "cell 1" in result.warnings[0] and "split the cell" in result.warnings[0]

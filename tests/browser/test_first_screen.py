@@ -11,6 +11,8 @@ headless or remote machine would copy it, and asserts:
   widgets' last pictures, never "Error displaying widget: model not found" (the course's settings save widget
   state in the notebook);
 - `make teach`: JupyterLab is rooted at the repository, so solutions/ and notebooks/ are both in the file browser;
+  a stored lesson opened there and not run (no kernel ever drew its widgets) shows each widget as its last picture
+  under a "▶ Run this cell" note, never "model not found" (tools.build stores widgets that way);
 - both load the course's stylesheet (tools/jupyter-config/custom/custom.css) from the course's own settings.
 
 Run with `make test-browser` (sets RUN_BROWSER_TESTS=1). Every wait is bounded.
@@ -26,14 +28,18 @@ import subprocess
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import ROOT, SCREENSHOTS, free_port
+
+from tools.build import FALLBACK
 
 URL = re.compile(r"http://127\.0\.0\.1:\d+/\S+token=\w+")
 NEWS = re.compile(r"news", re.I)
 # the course's stylesheet (tools/jupyter-config/custom/custom.css: figures framed in the dark theme) is in the page
 COURSE_CSS_LOADED = """() => [...document.styleSheets].some(
   s => s.href && s.href.includes('/custom/custom.css') && s.cssRules.length > 0)"""
+STORED_LESSONS = ["00_start_here", "07_training"]  # the first widget a teacher meets, and the most widgets (5)
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +185,61 @@ def test_make_teach_serves_the_repository_root(browser, course_checkout, tmp_pat
         for folder in ("solutions", "notebooks", "docs"):
             listing.locator(".jp-DirListing-itemText", has_text=re.compile(f"^{folder}$")).first.wait_for(timeout=30_000)
         assert page.evaluate(COURSE_CSS_LOADED), "make teach did not load the course's custom.css (tools/jupyter-config)"
+    finally:
+        page.close()
+        server.stop()
+
+
+def _stored_pictures(lesson_path: Path) -> list[int]:
+    """The CSS width of every widget picture a stored lesson holds, in order."""
+    nb = nbformat.read(lesson_path, as_version=4)
+    return [o.metadata["image/png"]["width"] for cell in nb.cells for o in cell.get("outputs", [])
+            if o.get("metadata", {}).get(FALLBACK) == "picture"]
+
+
+_OUTPUT_AREAS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea')].map(area =>
+    [...area.querySelectorAll(':scope > .jp-OutputArea-child .jp-OutputArea-output')].map(out => {
+        const img = out.querySelector('img');
+        return {text: out.innerText.trim(), img: img ? {natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+                                                         complete: img.complete} : null};
+    }))"""
+
+
+def test_a_stored_lesson_opened_by_make_teach_shows_its_widgets_as_pictures(browser, course_checkout, tmp_path):
+    server = _serve("teach", course_checkout, tmp_path, render_every_cell=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    widget_errors = page.locator(".jp-OutputArea-output", has_text=re.compile("model not found|Error displaying widget"))
+    try:
+        url = server.printed_url()
+        for lesson in STORED_LESSONS:
+            widths = _stored_pictures(course_checkout / "solutions" / f"{lesson}.ipynb")
+            assert widths, f"solutions/{lesson}.ipynb stores no widget picture: run python -m tools.build --run"
+            page.goto(url.replace("/lab/tree/solutions?", f"/lab/tree/solutions/{lesson}.ipynb?"), timeout=120_000)
+            page.wait_for_function(
+                """name => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current')]
+                          .some(t => t.textContent.trim() === name)""", arg=f"{lesson}.ipynb", timeout=120_000)
+            page.locator(".jp-NotebookPanel:visible .jp-Cell").first.wait_for(timeout=60_000)
+            # the kernel starts (nothing runs): a widget view would turn into the error once the widget manager is up
+            page.locator("#jp-main-statusbar", has_text=re.compile(r"Idle")).wait_for(timeout=120_000)
+            page.wait_for_function(f"() => ({_OUTPUT_AREAS})().flat().filter(o => o.img).every(o => o.img.complete)",
+                                   timeout=30_000)
+            page.wait_for_timeout(3_000)
+            assert widget_errors.count() == 0, f"solutions/{lesson}.ipynb shows 'Error displaying widget'"
+            shown = []  # (note, picture) pairs: the note's text and the picture right below it
+            for outputs in page.evaluate(_OUTPUT_AREAS):
+                for note, picture in zip(outputs, outputs[1:]):
+                    if note["text"].startswith("▶ Run this cell") and picture["img"]:
+                        shown.append((note["text"], picture["img"]))
+            assert len(shown) == len(widths), f"{lesson}: {len(shown)} pictures under a note, {len(widths)} stored"
+            for (text, img), width in zip(shown, widths, strict=True):
+                assert "Shift+Enter" in text and "still picture" in text, text
+                assert img["natural"] == 2 * width, f"{lesson}: a {img['natural']} px picture for {width} CSS px"
+                assert 0.5 * width <= img["shown"] <= width + 1, f"{lesson}: shown {img['shown']} px wide, not {width}"
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.evaluate("""() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+                .find(o => o.innerText.trim().startsWith('▶ Run this cell')).closest('.jp-Cell').scrollIntoView()""")
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(SCREENSHOTS / f"first_screen_teach_stored_{lesson}.png"))
     finally:
         page.close()
         server.stop()

@@ -29,7 +29,8 @@ import nbformat
 import pytest
 from conftest import ROOT, SCREENSHOTS, Server, free_port, wait_for_http
 
-from tools.slides import MISTAKES_TITLE, SLIDE_H, SLIDE_STYLE, SLIDE_W, WIDGET_MIME, deck_notebook
+from tools.build import shows_widget
+from tools.slides import MISTAKES_TITLE, SLIDE_H, SLIDE_STYLE, SLIDE_W, deck_notebook
 
 SLIDES = SCREENSHOTS / "slides"
 LESSONS = ["03_activations", "07_training"]
@@ -50,7 +51,7 @@ def decks(course_copy, tmp_path_factory):
         nb = deck_notebook(nbformat.read(course_copy / "solutions" / f"{lesson}.ipynb", as_version=4))
         widget_cells[lesson] = sum(
             1 for cell in nb.cells if cell.metadata.get("slideshow", {}).get("slide_type") not in ("skip", "notes")
-            and any(WIDGET_MIME in output.get("data", {}) for output in cell.get("outputs", [])))
+            and any(shows_widget(output) for output in cell.get("outputs", [])))
         port = free_port()
         # exactly what `make slides` runs, from the copy (cwd): python -m tools.slides --serve
         servers[lesson] = Server([sys.executable, "-m", "tools.slides", "--serve", "--no-browser", f"--port={port}",

@@ -25,7 +25,8 @@ The rule, cell by cell from the top, on a 1280x720 slide:
    short markdown cell that introduces it (not the first cell of its slide), that cell moves along.
    Heights are estimated from the text (wrapped lines at the deck's font sizes), stored images (their
    display size, at most ``FIGURE_MAX_PX`` tall) and widgets (``WIDGET_PX``: the slide CSS puts an
-   Explorer's controls beside its figure).
+   Explorer's controls beside its figure; a stored lesson keeps a widget as its still picture and a note,
+   ``tools.build.static_widget_outputs``, which the deck replaces by the live widget when it runs the cell).
 5. A cell marked ``notes`` stays speaker notes (press ``S``); it takes no room on the slide.
 6. "Common mistakes" (a ``#``/``##`` section whose heading names mistakes): the deck shows the section title with
    a short list "what learners get wrong", one line per distinct checker hint stored in the section
@@ -58,6 +59,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.build import FALLBACK, shows_widget
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = "nn-slides"
@@ -249,8 +252,10 @@ def output_height(output) -> int:
         text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(output.get("traceback", [])))
         return sum(_wrapped_lines(line, TEXT_W - 16, CODE_CHAR_PX) for line in text.split("\n")) * CODE_LINE_PX + OUTPUT_GAP_PX + 8
     data = output.get("data", {})
-    if WIDGET_MIME in data:
+    if shows_widget(output):  # a widget view, or the still picture a stored lesson keeps of it
         return WIDGET_PX + OUTPUT_GAP_PX
+    if output.get("metadata", {}).get(FALLBACK) == "note":  # the deck runs the cell: the live widget stands there
+        return 0
     for mime in ("image/png", "image/jpeg"):
         if mime in data:
             meta = output.get("metadata", {}).get(mime, {})
