@@ -314,3 +314,20 @@ def test_a_figure_made_after_the_settings_were_put_back_is_still_in_the_course_s
     assert not course_style_in_force()
     new_figure(1, 1)
     assert course_style_in_force() and matplotlib.rcParams["savefig.dpi"] == COURSE_STYLE["savefig.dpi"]
+
+
+def test_many_decade_log_axes_are_labelled_as_plain_text_powers_of_ten():
+    """The error-vs-h figure (lesson 05) labels its decades 10⁻¹² ... as plain text, never maths markup (which made
+    drawing the figure cost a third more), and only at powers of ten."""
+    from utils.gradients import finite_difference_errors
+    from utils.plots import plot_error_vs_h
+
+    table = finite_difference_errors(np.sin, np.cos, 1.0, np.logspace(0, -12, 25))
+    fig = plot_error_vs_h(table)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all("$" not in text for text in labels), labels
+    assert "10⁻¹²" in labels or "10⁻¹⁰" in labels, labels
+    formatter = ax.yaxis.get_major_formatter()
+    assert [formatter(v, 0) for v in (1e-12, 1.0, 10.0, 3e-5, 0.0)] == ["10⁻¹²", "10⁰", "10¹", "", ""]

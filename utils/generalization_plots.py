@@ -14,6 +14,7 @@ import numpy as np
 
 from utils.activations import ReLU, Tanh
 from utils.layers import Dense
+from utils.plots import power_of_ten_ticks
 from utils.style import new_figure
 
 #: starting scales the lesson compares: name -> std of the weights as a function of the fan-in n
@@ -84,6 +85,7 @@ def plot_layer_spread(runs: dict | None = None, depth: int = 10, width: int = 10
     for ax in axes.flat:
         ax.grid(True, which="major", alpha=0.3)
         ax.set_xticks(layers)
+        power_of_ten_ticks(ax.yaxis)
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.legend(handles, labels, title=None, loc="lower center", ncol=len(labels), fontsize=10,
