@@ -14,8 +14,7 @@ import numpy as np
 
 from utils.activations import ReLU, Tanh
 from utils.layers import Dense
-from utils.plots import power_of_ten_ticks
-from utils.style import new_figure
+from utils.style import new_figure, power_of_ten_ticks
 
 #: starting scales the lesson compares: name -> std of the weights as a function of the fan-in n
 SCALES = {

@@ -26,6 +26,8 @@ from utils.style import (  # noqa: F401  (re-exported: lessons and widgets impor
     enable_retina_figures,
     new_figure,
     number,
+    plain_log_ticks,
+    power_of_ten_ticks,
     use_course_style,
 )
 
@@ -58,39 +60,6 @@ def class_scatter(ax, X, y, size: float = 18, label: bool = True, **kw) -> list:
                               marker=CLASS_MARKERS[c % len(CLASS_MARKERS)], label=f"class {c}" if label else None,
                               **style))
     return out
-
-
-def plain_log_ticks(axis) -> None:
-    """Label a log axis with plain numbers (0.2, 1, 30) instead of 2×10⁻¹: easier to read for a learner."""
-    from matplotlib.ticker import FuncFormatter
-
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    def minor(v, _pos):
-        lead = round(v / 10 ** np.floor(np.log10(v))) if v > 0 else 0
-        return f"{v:g}" if lead in (2, 5) else ""
-
-    axis.set_minor_formatter(FuncFormatter(minor))
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def power_of_ten_ticks(axis) -> None:
-    """Label a log axis that spans many decades 10⁻¹², 10⁻⁸, ... as plain text with superscript digits: the same
-    picture as matplotlib's default labels, which are typeset as maths and cost a large share of drawing such a
-    figure (about a third for lesson 10's four log panels). Ticks between powers of ten stay unlabelled."""
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    def label(value, _pos):
-        if value <= 0:
-            return ""
-        exponent = np.log10(value)
-        if abs(exponent - round(exponent)) > 1e-9:
-            return ""
-        return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
-
-    axis.set_major_formatter(FuncFormatter(label))
-    axis.set_minor_formatter(NullFormatter())
 
 
 def _figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] | None = None, squeeze: bool = True, **kw):

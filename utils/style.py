@@ -10,6 +10,7 @@ returned figure exactly once. Numbers inside pictures are written by ``number`` 
 from __future__ import annotations
 
 import matplotlib
+import numpy as np
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -117,3 +118,36 @@ def number(value: float, digits: int = 4) -> str:
     text = f"{float(value):.{digits}g}"
     return "0" if text in ("-0", "0") else text.replace("-", "−")
 
+
+# ------------------------------------------------------------------------------ log-axis tick labels
+def plain_log_ticks(axis) -> None:
+    """Label a log axis with plain numbers (0.2, 1, 30) instead of 2×10⁻¹: easier to read for a learner."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    def minor(v, _pos):
+        lead = round(v / 10 ** np.floor(np.log10(v))) if v > 0 else 0
+        return f"{v:g}" if lead in (2, 5) else ""
+
+    axis.set_minor_formatter(FuncFormatter(minor))
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten_ticks(axis) -> None:
+    """Label a log axis that spans many decades 10⁻¹², 10⁻⁸, ... as plain text with superscript digits: the same
+    picture as matplotlib's default labels, which are typeset as maths and cost a large share of drawing such a
+    figure (about a third for lesson 10's four log panels). Ticks between powers of ten stay unlabelled."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    def label(value, _pos):
+        if value <= 0:
+            return ""
+        exponent = np.log10(value)
+        if abs(exponent - round(exponent)) > 1e-9:
+            return ""
+        return "10" + str(int(round(exponent))).translate(_SUPERSCRIPT)
+
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(NullFormatter())

@@ -7,7 +7,7 @@ import numpy as np
 
 from utils import data
 from utils.generalization_plots import deep_stack, train_spiral_net
-from utils.plots import plain_log_ticks
+from utils.style import plain_log_ticks
 from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure
 from utils.widgets.rendering import PixelImage
 from utils.widgets.training import _BoundaryView

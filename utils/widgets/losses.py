@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.plots import plain_log_ticks
-from utils.style import CLASS_MARKERS, POINT_EDGE
+from utils.style import CLASS_MARKERS, POINT_EDGE, plain_log_ticks
 from utils.widgets.engine import Explorer, new_figure, slider
 
 OUTLIER_COLOR = "#B2182B"

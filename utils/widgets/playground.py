@@ -12,7 +12,7 @@ import numpy as np
 from utils import data, my_library
 from utils.model import History, fit
 from utils.optimizers import SGD, Adam
-from utils.plots import plain_log_ticks
+from utils.style import plain_log_ticks
 from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure, slider
 from utils.widgets.training import _BoundaryView, _classifier
 

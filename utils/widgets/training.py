@@ -7,8 +7,8 @@ import numpy as np
 from utils import data, my_library
 from utils.model import History, fit, make_mlp, minibatches
 from utils.optimizers import SGD, Adam
-from utils.plots import class_background_cmap, class_scatter, grid_over, plain_log_ticks
-from utils.style import CLASS_COLORS, CLASS_MARKERS, POINT_EDGE
+from utils.plots import class_background_cmap, class_scatter, grid_over
+from utils.style import CLASS_COLORS, CLASS_MARKERS, POINT_EDGE, plain_log_ticks
 from utils.surfaces import descent_path, surface
 from utils.widgets.engine import Explorer, choice_slider, log_slider, new_figure, slider
 from utils.widgets.rendering import RegionImage
