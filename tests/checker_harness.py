@@ -69,6 +69,27 @@ def assert_accepted(result: CheckResult) -> None:
     assert result.line.startswith(f"✓ check_{result.name}"), result.line
 
 
+def assert_prints_rejection(capsys, exercise: str, fn: Callable, hint: str) -> CheckResult:
+    """``check_<exercise>(fn)``, called as a learner calls it, prints one ✗ line (and at most one more, the "Why"),
+    its text names ``hint``, and the hint's claim holds for ``fn`` on inputs the checker never saw."""
+    result = checker(exercise)(fn)
+    out = capsys.readouterr().out.strip()
+    assert not result, out
+    assert out.startswith(f"✗ check_{exercise}") and out.count("✗") == 1 and out.count("\n") <= 1, out
+    assert hint in out, out
+    misfit = claim_fits(result, exercise, fn)
+    assert misfit is None, f"the hint's claim does not hold for this function on {misfit!r}:\n{out}"
+    return result
+
+
+def assert_prints_pass(capsys, exercise: str, fn: Callable) -> None:
+    """``check_<exercise>(fn)``, called as a learner calls it, passes and prints its ✓ line."""
+    result = checker(exercise)(fn)
+    out = capsys.readouterr().out
+    assert result, out
+    assert out.startswith(f"✓ check_{exercise}"), out
+
+
 def _raises_type_error(*args, **kwargs):
     raise TypeError("something went wrong")
 

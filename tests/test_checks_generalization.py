@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from checker_harness import assert_prints_pass, assert_prints_rejection
 
 from utils import checks
 
@@ -404,11 +405,7 @@ WRONG = [
 
 @pytest.mark.parametrize(("name", "fn", "hint"), WRONG, ids=[f"{w[0]}-{w[1].__name__}" for w in WRONG])
 def test_wrong_answer_fails_with_the_hint_naming_it(capsys, name, fn, hint):
-    result = getattr(checks, f"check_{name}")(fn)
-    out = capsys.readouterr().out.strip()
-    assert not result, out
-    assert out.startswith(f"✗ check_{name}") and out.count("✗") == 1, out
-    assert hint in out, out
+    assert_prints_rejection(capsys, name, fn, hint)
 
 
 def test_every_exercise_has_at_least_six_wrong_answers():
@@ -475,10 +472,7 @@ VALID = [
 
 @pytest.mark.parametrize(("name", "fn"), VALID, ids=[f"{v[0]}-{i}" for i, v in enumerate(VALID)])
 def test_valid_alternative_passes(capsys, name, fn):
-    result = getattr(checks, f"check_{name}")(fn)
-    out = capsys.readouterr().out
-    assert result, out
-    assert out.startswith(f"✓ check_{name}")
+    assert_prints_pass(capsys, name, fn)
 
 
 def test_the_references_pass():
