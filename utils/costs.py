@@ -20,6 +20,7 @@ from utils.activations import ReLU
 from utils.gradients import numerical_gradient
 from utils.layers import Dense
 from utils.losses import SoftmaxCrossEntropy
+from utils.model import Sequential
 
 
 def fastest(fn: Callable[[], object], repeats: int) -> float:
@@ -44,26 +45,18 @@ def gradient_costs(X, y, hidden_sizes: Sequence[int], finite_differences_up_to: 
     """
     X = np.asarray(X, dtype=float)
     n_classes = int(np.max(y)) + 1
-    loss = SoftmaxCrossEntropy()
     rows = []
     for hidden in hidden_sizes:
         rng = np.random.default_rng(seed)
-        net = [Dense(X.shape[1], hidden, rng=rng), ReLU(), Dense(hidden, n_classes, rng=rng)]
-        params = [p for layer in (net[0], net[2]) for p in layer.parameters().values()]
+        model = Sequential([Dense(X.shape[1], hidden, rng=rng), ReLU(), Dense(hidden, n_classes, rng=rng)],
+                           SoftmaxCrossEntropy())
+        params = [p for layer in model.layers if hasattr(layer, "parameters") for p in layer.parameters().values()]
 
-        def forward_loss(_=None, net=net):
-            out = X
-            for layer in net:
-                out = layer.forward(out)
-            return loss.forward(out, y)
+        def forward_loss(_=None, model=model):
+            return model.loss.forward(model.forward(X), y)
 
-        def backprop(net=net):
-            out = X
-            for layer in net:
-                out = layer.forward(out)
-            grad = loss.backward(out, y)
-            for layer in reversed(net):
-                grad = layer.backward(grad)
+        def backprop(model=model):
+            model.backward(model.forward(X), y)
 
         def finite_differences(params=params, forward_loss=forward_loss):
             for p in params:
