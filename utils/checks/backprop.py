@@ -5,13 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from utils.activations import sigmoid
-from utils.checks.core import TUPLE, Case, Checker, Mistake, lesson_section
+from utils.checks.core import TUPLE, Case, Checker, Mistake, as_floats, lesson_section
 from utils.validation import class_labels, one_hot
-
-
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
-
 
 _CHAIN = lesson_section("06", "1. The chain rule")
 _BY_HAND = lesson_section("06", "2. One neuron, by hand")
@@ -29,7 +24,7 @@ _COPY_FIX = "start from a copy ({name} = {name}.copy()) or build a new array, an
 # ------------------------------------------------------------------------------ ReLU
 def _relu_backward(dvalues, inputs):
     """dvalues, inputs ``(n_samples, n)`` -> dinputs ``(n_samples, n)``: dvalues where inputs > 0, else 0."""
-    return _a(dvalues) * (_a(inputs) > 0)
+    return as_floats(dvalues) * (as_floats(inputs) > 0)
 
 
 check_relu_backward = Checker(
@@ -46,24 +41,24 @@ check_relu_backward = Checker(
     ],
     mistakes=[
         Mistake("the gradient also flowed where the input was negative: ReLU's slope is 0 there, so set "
-                "dinputs to 0 where inputs <= 0", lambda d, z: _a(d).copy()),
+                "dinputs to 0 where inputs <= 0", lambda d, z: as_floats(d).copy()),
         Mistake("the mask must come from this ReLU's inputs (its forward pass), not from dvalues",
-                lambda d, z: _a(d) * (_a(d) > 0)),
+                lambda d, z: as_floats(d) * (as_floats(d) > 0)),
         Mistake("that is the mask alone: multiply it by dvalues (chain rule: incoming gradient × local slope)",
-                lambda d, z: (_a(z) > 0).astype(float)),
-        Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) <= 0)),
-        Mistake("the mask is inverted (inputs < 0): keep the gradient where inputs > 0", lambda d, z: _a(d) * (_a(z) < 0)),
+                lambda d, z: (as_floats(z) > 0).astype(float)),
+        Mistake("the mask is inverted: keep the gradient where inputs > 0", lambda d, z: as_floats(d) * (as_floats(z) <= 0)),
+        Mistake("the mask is inverted (inputs < 0): keep the gradient where inputs > 0", lambda d, z: as_floats(d) * (as_floats(z) < 0)),
         Mistake("that is relu applied to dvalues; the backward pass masks dvalues by inputs > 0",
-                lambda d, z: np.maximum(0, _a(d))),
+                lambda d, z: np.maximum(0, as_floats(d))),
         Mistake("dvalues was multiplied by relu(inputs), the forward output; multiply by the slope instead, which is "
-                "1 where inputs > 0 and 0 elsewhere: dvalues * (inputs > 0)", lambda d, z: _a(d) * np.maximum(0, _a(z)),
+                "1 where inputs > 0 and 0 elsewhere: dvalues * (inputs > 0)", lambda d, z: as_floats(d) * np.maximum(0, as_floats(z)),
                 why="The backward pass needs the derivative of ReLU, not ReLU itself."),
         Mistake("dvalues was multiplied by the inputs; multiply by ReLU's slope, (inputs > 0)",
-                lambda d, z: _a(d) * _a(z)),
+                lambda d, z: as_floats(d) * as_floats(z)),
         Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
-                "dvalues * (inputs > 0)", lambda d, z: _a(d) @ (_a(z) > 0).astype(float)),
+                "dvalues * (inputs > 0)", lambda d, z: as_floats(d) @ (as_floats(z) > 0).astype(float)),
         Mistake("the gradient was passed where inputs == 0: the lesson passes it only where inputs > 0 and "
-                "blocks it elsewhere, so use inputs > 0, not inputs >= 0", lambda d, z: _a(d) * (_a(z) >= 0)),
+                "blocks it elsewhere, so use inputs > 0, not inputs >= 0", lambda d, z: as_floats(d) * (as_floats(z) >= 0)),
     ],
     mutation_hint="dvalues[inputs <= 0] = 0 changed the caller's array: start with dinputs = dvalues.copy()",
     mutation_fix=_COPY_FIX,
@@ -74,7 +69,7 @@ check_relu_backward = Checker(
 def _sigmoid_backward(dvalues, inputs):
     """dvalues, inputs same shape -> dinputs = dvalues * s * (1 - s) with s = sigmoid(inputs)."""
     s = sigmoid(inputs)
-    return _a(dvalues) * s * (1 - s)
+    return as_floats(dvalues) * s * (1 - s)
 
 
 check_sigmoid_backward = Checker(
@@ -92,22 +87,22 @@ check_sigmoid_backward = Checker(
     ],
     mistakes=[
         Mistake("σ'(z) = σ(z)(1 − σ(z)) uses the sigmoid of the inputs: compute s = sigmoid(inputs) first",
-                lambda d, z: _a(d) * _a(z) * (1 - _a(z))),
+                lambda d, z: as_floats(d) * as_floats(z) * (1 - as_floats(z))),
         Mistake("dvalues is missing: multiply the local slope by the incoming gradient (chain rule)",
                 lambda d, z: sigmoid(z) * (1 - sigmoid(z))),
-        Mistake("sign error: the slope is s * (1 - s), which is positive", lambda d, z: _a(d) * sigmoid(z) * (sigmoid(z) - 1)),
-        Mistake("that multiplies by σ(z) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(z)),
-        Mistake("that multiplies by (1 − σ(z)) only; the slope is σ(z)(1 − σ(z))", lambda d, z: _a(d) * sigmoid(-_a(z))),
-        Mistake("1 - s² is the slope of tanh; sigmoid's slope is s * (1 - s)", lambda d, z: _a(d) * (1 - sigmoid(z) ** 2)),
-        Mistake("the slope is s * (1 - s), not s * (1 + s)", lambda d, z: _a(d) * sigmoid(z) * (1 + sigmoid(z))),
+        Mistake("sign error: the slope is s * (1 - s), which is positive", lambda d, z: as_floats(d) * sigmoid(z) * (sigmoid(z) - 1)),
+        Mistake("that multiplies by σ(z) only; the slope is σ(z)(1 − σ(z))", lambda d, z: as_floats(d) * sigmoid(z)),
+        Mistake("that multiplies by (1 − σ(z)) only; the slope is σ(z)(1 − σ(z))", lambda d, z: as_floats(d) * sigmoid(-as_floats(z))),
+        Mistake("1 - s² is the slope of tanh; sigmoid's slope is s * (1 - s)", lambda d, z: as_floats(d) * (1 - sigmoid(z) ** 2)),
+        Mistake("the slope is s * (1 - s), not s * (1 + s)", lambda d, z: as_floats(d) * sigmoid(z) * (1 + sigmoid(z))),
         Mistake("s must be the sigmoid of the inputs (the forward pass), not of dvalues: s = sigmoid(inputs)",
-                lambda d, z: _a(d) * sigmoid(d) * (1 - sigmoid(d))),
+                lambda d, z: as_floats(d) * sigmoid(d) * (1 - sigmoid(d))),
         Mistake("@ is a matrix product; the chain rule through an elementwise function is elementwise: "
-                "dvalues * s * (1 - s)", lambda d, z: _a(d) @ (sigmoid(z) * (1 - sigmoid(z)))),
+                "dvalues * s * (1 - s)", lambda d, z: as_floats(d) @ (sigmoid(z) * (1 - sigmoid(z)))),
         Mistake("s was computed with np.tanh: s must be the sigmoid of the inputs, s = 1 / (1 + np.exp(-inputs)) "
-                "(stable form from lesson 03)", lambda d, z: _a(d) * np.tanh(_a(z)) * (1 - np.tanh(_a(z)))),
+                "(stable form from lesson 03)", lambda d, z: as_floats(d) * np.tanh(as_floats(z)) * (1 - np.tanh(as_floats(z)))),
         Mistake("dvalues was added to the slope; the chain rule multiplies: dvalues * s * (1 - s)",
-                lambda d, z: _a(d) + sigmoid(z) * (1 - sigmoid(z))),
+                lambda d, z: as_floats(d) + sigmoid(z) * (1 - sigmoid(z))),
     ],
     mutation_fix=_COPY_FIX,
 )
@@ -117,7 +112,7 @@ check_sigmoid_backward = Checker(
 def _dense_backward(dvalues, inputs, weights):
     """dvalues ``(n, n_neurons)``, inputs ``(n, n_inputs)``, weights ``(n_inputs, n_neurons)`` ->
     (dinputs ``(n, n_inputs)``, dweights ``(n_inputs, n_neurons)``, dbiases ``(1, n_neurons)``)."""
-    d, x, w = _a(dvalues), _a(inputs), _a(weights)
+    d, x, w = as_floats(dvalues), as_floats(inputs), as_floats(weights)
     return d @ w.T, x.T @ d, d.sum(axis=0, keepdims=True)
 
 
@@ -128,7 +123,7 @@ _X = np.array([[1.0, 2.0, 3.0, 2.5], [2.0, 5.0, -1.0, 2.0], [-1.5, 2.7, 3.3, -0.
 
 def _dense_wrong(dinputs="ok", dweights="ok", dbiases="ok"):
     def fn(dvalues, inputs, weights):
-        d, x, w = _a(dvalues), _a(inputs), _a(weights)
+        d, x, w = as_floats(dvalues), as_floats(inputs), as_floats(weights)
         di = d @ w if dinputs == "no_transpose" else d @ w.T
         dw = d.T @ x if dweights == "transposed" else (x.T @ d).T if dweights == "T" else x.T @ d
         if dbiases == "no_keepdims":
@@ -174,13 +169,14 @@ check_dense_backward = Checker(
         Mistake("dinputs uses the weights without a transpose: dinputs = dvalues @ weights.T, which has the "
                 "shape of inputs", _dense_wrong(dinputs="no_transpose")),
         Mistake("dweights = inputs.T @ dvalues: the inputs need a transpose, so that samples are summed over",
-                lambda d, x, w: (_a(d) @ _a(w).T, _a(x) @ _a(d), _a(d).sum(axis=0, keepdims=True))),
+                lambda d, x, w: (as_floats(d) @ as_floats(w).T, as_floats(x) @ as_floats(d), as_floats(d).sum(axis=0, keepdims=True))),
         Mistake("dbiases is a mean over the samples; the biases are added to every sample, so their gradient is "
                 "the sum: np.sum(dvalues, axis=0, keepdims=True)", _dense_wrong(dbiases="mean"),
                 why="Each sample's output used the same biases, so the gradients of all samples add up."),
         Mistake("dweights comes from the first sample only: every sample used the same weights, so their "
                 "gradients add up — inputs.T @ dvalues sums over all samples",
-                lambda d, x, w: (_a(d) @ _a(w).T, np.outer(_a(x)[0], _a(d)[0]), _a(d).sum(axis=0, keepdims=True))),
+                lambda d, x, w: (as_floats(d) @ as_floats(w).T, np.outer(as_floats(x)[0], as_floats(d)[0]),
+                                 as_floats(d).sum(axis=0, keepdims=True))),
     ],
     mutation_fix=_COPY_FIX,
 )
@@ -189,14 +185,14 @@ check_dense_backward = Checker(
 # ------------------------------------------------------------------------------ softmax + cross-entropy
 def _softmax_ce_backward(probs, y_true):
     """probs ``(n, n_classes)``, y_true labels ``(n,)`` or one-hot -> dlogits = (probs - one_hot) / n."""
-    p = _a(probs)
+    p = as_floats(probs)
     labels = class_labels(y_true, p.shape[0], p.shape[1])
     return (p - one_hot(labels, p.shape[1])) / p.shape[0]
 
 
 def _onehot_of(p, t):
     t = np.asarray(t)
-    return t.astype(float) if t.ndim == 2 else np.eye(_a(p).shape[1])[t]
+    return t.astype(float) if t.ndim == 2 else np.eye(as_floats(p).shape[1])[t]
 
 
 def _labels_of(p, t):
@@ -205,13 +201,13 @@ def _labels_of(p, t):
 
 
 def _sce_at(p, columns):
-    d = _a(p).copy()
+    d = as_floats(p).copy()
     d[np.arange(len(d)), columns] -= 1
     return d / len(d)
 
 
 def _sce_columns(p, t):
-    d = _a(p).copy()
+    d = as_floats(p).copy()
     d[:, _labels_of(p, t)] -= 1
     return d / len(d)
 
@@ -240,19 +236,19 @@ check_softmax_cross_entropy_backward = Checker(
     ],
     mistakes=[
         Mistake("not divided by n_samples: the loss is a mean over the batch, so its gradient is "
-                "(probs - one_hot) / n_samples", lambda p, t: _a(p) - _onehot_of(p, t)),
+                "(probs - one_hot) / n_samples", lambda p, t: as_floats(p) - _onehot_of(p, t)),
         Mistake("integer labels are not one-hot: subtract 1 at probs[range(n), y_true] (or build the one-hot "
-                "matrix first)", lambda p, t: (_a(p) - np.asarray(t)) / len(_a(p))),
+                "matrix first)", lambda p, t: (as_floats(p) - np.asarray(t)) / len(as_floats(p))),
         Mistake("integer labels are not one-hot: subtract 1 at probs[range(n), y_true] (or build the one-hot "
-                "matrix first)", lambda p, t: (_a(p) - np.asarray(t).reshape(len(_a(p)), -1)) / len(_a(p))),
+                "matrix first)", lambda p, t: (as_floats(p) - np.asarray(t).reshape(len(as_floats(p)), -1)) / len(as_floats(p))),
         Mistake("one-hot targets (2-D) must work too: turn them into labels with np.argmax(y_true, axis=1)",
                 lambda p, t: _softmax_ce_backward(p, np.asarray(t).astype(int))),
         Mistake("sign error: the gradient is probs - one_hot (push the true class's score up, the others down)",
-                lambda p, t: (_onehot_of(p, t) - _a(p)) / len(_a(p))),
+                lambda p, t: (_onehot_of(p, t) - as_floats(p)) / len(as_floats(p))),
         Mistake("divide after subtracting: (probs - one_hot) / n_samples; subtracting 1 after dividing leaves the 1 "
-                "undivided", lambda p, t: _a(p) / len(_a(p)) - _onehot_of(p, t)),
+                "undivided", lambda p, t: as_floats(p) / len(as_floats(p)) - _onehot_of(p, t)),
         Mistake("divided by the number of classes; divide by n_samples (the rows)",
-                lambda p, t: (_a(p) - _onehot_of(p, t)) / _a(p).shape[1]),
+                lambda p, t: (as_floats(p) - _onehot_of(p, t)) / as_floats(p).shape[1]),
         Mistake("d[:, y_true] -= 1 subtracts 1 from whole columns (every sample, every label's class): pair each "
                 "row with its own label, d[np.arange(n), y_true] -= 1", _sce_columns,
                 why="Two index arrays pair up element by element; a slice with an index array takes every "
@@ -261,10 +257,10 @@ check_softmax_cross_entropy_backward = Checker(
                 lambda p, t: _sce_at(p, _labels_of(p, t) - 1)),
         Mistake("softmax was applied again: probs are already probabilities (the softmax output), so the "
                 "gradient is (probs - one_hot) / n_samples, with no further softmax",
-                lambda p, t: (_softmax_rows(_a(p)) - _onehot_of(p, t)) / len(_a(p))),
+                lambda p, t: (_softmax_rows(as_floats(p)) - _onehot_of(p, t)) / len(as_floats(p))),
         Mistake("d[np.arange(n), y_true] - 1 makes a new 1-D array of n values and leaves d unchanged: subtract "
                 "in place on a copy, d = probs.copy(); d[np.arange(n), y_true] -= 1; return d / n",
-                lambda p, t: (_a(p)[np.arange(len(_a(p))), _labels_of(p, t)] - 1) / len(_a(p))),
+                lambda p, t: (as_floats(p)[np.arange(len(as_floats(p))), _labels_of(p, t)] - 1) / len(as_floats(p))),
         Mistake("np.argmax(y_true) without axis= gives one number for the whole array: turn one-hot targets into "
                 "labels with np.argmax(y_true, axis=1)",
                 lambda p, t: _sce_at(p, np.argmax(t) if np.ndim(t) == 2 else np.asarray(t))),

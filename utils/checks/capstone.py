@@ -10,23 +10,19 @@ from collections.abc import Callable
 import numpy as np
 
 from utils import iris_net
-from utils.checks.core import ARRAY, TUPLE, Case, Checker, CheckResult, Mistake, fmt
+from utils.checks.core import ARRAY, TUPLE, Case, Checker, CheckResult, Mistake, as_floats, fmt
 from utils.data import standardize as _standardize_reference
 from utils.metrics import confusion_matrix as _confusion_reference
-
-
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
 
 
 # ------------------------------------------------------------------------------ standardize
 def _scaled(X_train, X_other, mean_of, std_of, ddof=0, std0=1.0):
     """Scale with statistics of ``mean_of`` / ``std_of`` (arrays), per feature."""
-    mean = _a(mean_of).mean(axis=0, keepdims=True)
-    std = _a(std_of).std(axis=0, ddof=ddof, keepdims=True)
+    mean = as_floats(mean_of).mean(axis=0, keepdims=True)
+    std = as_floats(std_of).std(axis=0, ddof=ddof, keepdims=True)
     if std0 is not None:
         std = np.where(std > 0, std, std0)
-    return (_a(X_train) - mean) / std, (_a(X_other) - mean) / std
+    return (as_floats(X_train) - mean) / std, (as_floats(X_other) - mean) / std
 
 
 def _std_own_stats(X_train, X_other):
@@ -34,37 +30,37 @@ def _std_own_stats(X_train, X_other):
 
 
 def _std_combined(X_train, X_other):
-    both = np.vstack([_a(X_train), _a(X_other)])
+    both = np.vstack([as_floats(X_train), as_floats(X_other)])
     return _scaled(X_train, X_other, both, both)
 
 
 def _std_global(X_train, X_other):
-    X_train, X_other = _a(X_train), _a(X_other)
+    X_train, X_other = as_floats(X_train), as_floats(X_other)
     mean, std = X_train.mean(), X_train.std()
     return (X_train - mean) / std, (X_other - mean) / std
 
 
 def _std_per_sample(X_train, X_other):
     def rows(X):
-        X = _a(X)
+        X = as_floats(X)
         return (X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True)
     return rows(X_train), rows(X_other)
 
 
 def _std_centre_only(X_train, X_other):
-    mean = _a(X_train).mean(axis=0)
-    return _a(X_train) - mean, _a(X_other) - mean
+    mean = as_floats(X_train).mean(axis=0)
+    return as_floats(X_train) - mean, as_floats(X_other) - mean
 
 
 def _std_by_variance(X_train, X_other):
-    X_train, X_other = _a(X_train), _a(X_other)
+    X_train, X_other = as_floats(X_train), as_floats(X_other)
     mean, var = X_train.mean(axis=0), X_train.var(axis=0)
     var = np.where(var > 0, var, 1.0)
     return (X_train - mean) / var, (X_other - mean) / var
 
 
 def _std_nan(X_train, X_other):
-    X_train, X_other = _a(X_train), _a(X_other)
+    X_train, X_other = as_floats(X_train), as_floats(X_other)
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     return (X_train - mean) / std, (X_other - mean) / std
 
@@ -79,14 +75,14 @@ def _std_swapped(X_train, X_other):
 
 
 def _std_minmax(X_train, X_other):
-    X_train, X_other = _a(X_train), _a(X_other)
+    X_train, X_other = as_floats(X_train), as_floats(X_other)
     low, span = X_train.min(axis=0), X_train.max(axis=0) - X_train.min(axis=0)
     span = np.where(span > 0, span, 1.0)
     return (X_train - low) / span, (X_other - low) / span
 
 
 def _std_other_mean_train_std(X_train, X_other):
-    X_train, X_other = _a(X_train), _a(X_other)
+    X_train, X_other = as_floats(X_train), as_floats(X_other)
     std = np.where(X_train.std(axis=0) > 0, X_train.std(axis=0), 1.0)
     return (X_train - X_train.mean(axis=0)) / std, (X_other - X_other.mean(axis=0)) / std
 

@@ -11,6 +11,11 @@ import numpy as np
 
 from utils.checks.learner import _Raised
 
+
+def as_floats(x) -> np.ndarray:
+    """``x`` as a float64 array of the same shape (the checkers' reference maths and known mistakes work on these)."""
+    return np.asarray(x, dtype=np.float64)
+
 NUMBER, ARRAY, TUPLE = "number", "array", "tuple"
 
 

@@ -31,7 +31,7 @@ How a failure is explained, in order (``Checker._explain``):
 
 from utils.checks.checker import _NOT_RUN, Case, Checker, Mistake
 from utils.checks.claims import Diagnosis, Part, claim_holds
-from utils.checks.compare import ARRAY, NUMBER, TUPLE, _is_number, _matches, compare
+from utils.checks.compare import ARRAY, NUMBER, TUPLE, _is_number, _matches, as_floats, compare
 from utils.checks.diagnosis import diagnose
 from utils.checks.learner import _call, _learner_arg_name, _Raised
 from utils.checks.result import (
@@ -50,5 +50,5 @@ from utils.checks.result import (
 __all__ = [
     "ARRAY", "NUMBER", "OUTPUT_MODE", "RESULT_LISTENERS", "TUPLE", "Case", "CheckResult", "Checker", "Diagnosis",
     "Mistake", "Part", "_NOT_RUN", "_Raised", "_call", "_is_number", "_learner_arg_name", "_matches", "_show",
-    "_to_html", "claim_holds", "compare", "diagnose", "emit", "fmt", "lesson_section", "run_quietly", "second_line",
+    "_to_html", "as_floats", "claim_holds", "compare", "diagnose", "emit", "fmt", "lesson_section", "run_quietly", "second_line",
 ]

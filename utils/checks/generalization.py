@@ -13,7 +13,7 @@ import numpy as np
 
 from utils import layers as layer_ref
 from utils import regularization as ref
-from utils.checks.core import ARRAY, NUMBER, TUPLE, Case, Checker, Mistake, lesson_section
+from utils.checks.core import ARRAY, NUMBER, TUPLE, Case, Checker, Mistake, as_floats, lesson_section
 from utils.checks.training import _Factory
 
 _FAN_IN = lesson_section("10", "3. The fan-in rule")
@@ -21,9 +21,6 @@ _L2 = lesson_section("10", "5. L2 weight decay")
 _DROPOUT = lesson_section("10", "6. Dropout")
 _EARLY = lesson_section("10", "7. Early stopping")
 
-
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
 
 
 # ------------------------------------------------------------------------------ he_init
@@ -40,7 +37,7 @@ def _normal_with_std(std: float, shape: tuple):
     def valid(got) -> bool:
         if not isinstance(got, np.ndarray) or not np.issubdtype(got.dtype, np.floating):
             return False
-        w = _a(got)
+        w = as_floats(got)
         if w.shape != shape or not np.all(np.isfinite(w)):
             return False
         inside = float(np.mean(np.abs(w) <= std))
@@ -155,7 +152,7 @@ def _make_layers(weights: list, biases: list, extras: tuple = ()):
     made = []
     for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
         dense = Dense(*np.shape(w))
-        dense.weights, dense.biases = _a(w).copy(), _a(b).copy()
+        dense.weights, dense.biases = as_floats(w).copy(), as_floats(b).copy()
         made.append(dense)
         if i < len(weights) - 1:
             made.append(extras[i]() if i < len(extras) else ReLU())
@@ -279,19 +276,19 @@ check_l2_backward = Checker(
     ],
     mistakes=[
         Mistake("the 2 is missing: the derivative of lam × w² is 2 × lam × w",
-                lambda weights, lam: lam * _a(weights)),
+                lambda weights, lam: lam * as_floats(weights)),
         Mistake("that is the penalty itself, lam × w²: its derivative is 2 × lam × w",
-                lambda weights, lam: lam * _a(weights) ** 2),
+                lambda weights, lam: lam * as_floats(weights) ** 2),
         Mistake("that is the L1 gradient, lam × sign(w): the derivative of lam × w² is 2 × lam × w",
-                lambda weights, lam: lam * np.sign(_a(weights))),
+                lambda weights, lam: lam * np.sign(as_floats(weights))),
         Mistake("the gradient is 2 × lam × weights, one value per weight: multiply by the weights",
                 lambda weights, lam: np.full(np.shape(weights), 2.0 * lam)),
         Mistake("np.sum adds the weights up into one number: the gradient has one value per weight, "
-                "2 * lam * weights", lambda weights, lam: 2.0 * lam * np.sum(_a(weights))),
+                "2 * lam * weights", lambda weights, lam: 2.0 * lam * np.sum(as_floats(weights))),
         Mistake("that is an update step, weights − 2 × lam × weights: return only the gradient, 2 × lam × weights",
-                lambda weights, lam: _a(weights) - 2 * lam * _a(weights)),
+                lambda weights, lam: as_floats(weights) - 2 * lam * as_floats(weights)),
         Mistake("the sign is flipped: the gradient of lam × w² is +2 × lam × w (the optimizer subtracts it)",
-                lambda weights, lam: -2 * lam * _a(weights)),
+                lambda weights, lam: -2 * lam * as_floats(weights)),
     ],
     mutation_hint="weights *= ... changed the caller's weights: return a new array (2 * lam * weights)",
 )
@@ -307,7 +304,7 @@ def _dropout_with(keep, scale_train, inference):
     """A dropout variant: keep(r, rate) -> bool mask from the random numbers; scale_train(rate) -> factor of the
     kept values in training; inference(inputs, rate) -> (output, mask) when training is False."""
     def fn(inputs, rate, rng, training=True):
-        x = _a(inputs)
+        x = as_floats(inputs)
         if not training:
             return inference(x, rate)
         mask = keep(rng.random(x.shape), rate) * scale_train(rate)
@@ -327,7 +324,7 @@ _INV = lambda rate: 1.0 / (1.0 - rate)  # noqa: E731
 
 
 def _dropout_mask_unscaled(inputs, rate, rng, training=True):
-    x = _a(inputs)
+    x = as_floats(inputs)
     if not training:
         return x, np.ones_like(x)
     keep = (rng.random(x.shape) >= rate).astype(float)
@@ -335,7 +332,7 @@ def _dropout_mask_unscaled(inputs, rate, rng, training=True):
 
 
 def _dropout_binomial(inputs, rate, rng, training=True):
-    x = _a(inputs)
+    x = as_floats(inputs)
     if not training:
         return x, np.ones_like(x)
     mask = rng.binomial(1, 1.0 - rate, x.shape) / (1.0 - rate)
@@ -343,7 +340,7 @@ def _dropout_binomial(inputs, rate, rng, training=True):
 
 
 def _dropout_per_feature(inputs, rate, rng, training=True):
-    x = _a(inputs)
+    x = as_floats(inputs)
     if not training:
         return x, np.ones_like(x)
     mask = (rng.random(x.shape[-1]) >= rate) / (1.0 - rate) * np.ones_like(x)
@@ -433,12 +430,13 @@ check_dropout_backward = Checker(
              (np.array([[2.0, -1.0, 0.5, 3.0, -0.25]]), np.array([[4.0, 0.0, 0.0, 4.0, 4.0]]))),
     ],
     mistakes=[
-        Mistake("multiply by the mask, do not divide: dinputs = dvalues * mask", lambda dvalues, mask: _a(dvalues) / _a(mask)),
+        Mistake("multiply by the mask, do not divide: dinputs = dvalues * mask",
+                lambda dvalues, mask: as_floats(dvalues) / as_floats(mask)),
         Mistake("the kept gradients must be scaled like the kept values: multiply by the mask itself (its kept "
-                "entries are 1 / (1 - rate)), not by mask > 0", lambda dvalues, mask: _a(dvalues) * (_a(mask) > 0)),
+                "entries are 1 / (1 - rate)), not by mask > 0", lambda dvalues, mask: as_floats(dvalues) * (as_floats(mask) > 0)),
         Mistake("the gradient passes through dropout multiplied by the mask: dinputs = dvalues * mask",
-                lambda dvalues, mask: _a(dvalues).copy()),
-        Mistake("that returns the mask: the gradient is dvalues * mask", lambda dvalues, mask: _a(mask).copy()),
+                lambda dvalues, mask: as_floats(dvalues).copy()),
+        Mistake("that returns the mask: the gradient is dvalues * mask", lambda dvalues, mask: as_floats(mask).copy()),
     ],
     mutation_hint="dvalues *= mask changed the caller's array: return a new one (dvalues * mask)",
 )

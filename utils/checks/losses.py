@@ -6,7 +6,7 @@ import numpy as np
 
 from utils import losses as ref
 from utils.activations import softmax
-from utils.checks.core import NUMBER, Case, Checker, Mistake, lesson_section
+from utils.checks.core import NUMBER, Case, Checker, Mistake, as_floats, lesson_section
 
 EPS = ref.EPS
 _REGRESSION = lesson_section("04", "1. Regression: MSE and MAE")
@@ -16,12 +16,9 @@ _BCE = lesson_section("04", "Binary cross-entropy")
 _ACCURACY = lesson_section("04", "3. Accuracy")
 
 
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
-
 
 def _clip(p) -> np.ndarray:
-    return np.clip(_a(p), EPS, 1 - EPS)
+    return np.clip(as_floats(p), EPS, 1 - EPS)
 
 
 # ------------------------------------------------------------------------------ regression
@@ -40,17 +37,17 @@ _REG_CASES = [
 
 
 def _mean_abs(p, t):
-    return float(np.mean(np.abs(_a(p) - _a(t))))
+    return float(np.mean(np.abs(as_floats(p) - as_floats(t))))
 
 
 def _mean_sq(p, t):
-    return float(np.mean((_a(p) - _a(t)) ** 2))
+    return float(np.mean((as_floats(p) - as_floats(t)) ** 2))
 
 
 def _flattened(error):
     """One of the two arrays flattened: a column (n, 1) minus an (n,) broadcasts to an (n, n) matrix."""
     def fn(p, t):
-        p, t = _a(p), _a(t)
+        p, t = as_floats(p), as_floats(t)
         if p.ndim == 2 and p.shape[1] == 1:
             p = p.reshape(-1)
         return float(np.mean(error(p - t)))
@@ -73,21 +70,21 @@ check_mse = Checker(
     cases=_REG_CASES,
     mistakes=[
         Mistake("the errors were not squared, so positive and negative errors cancel: use (y_pred - y_true) ** 2",
-                lambda p, t: float(np.mean(_a(p) - _a(t)))),
+                lambda p, t: float(np.mean(as_floats(p) - as_floats(t)))),
         Mistake("that is the mean absolute error; MSE squares the errors: (y_pred - y_true) ** 2", _mean_abs),
-        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum((_a(p) - _a(t)) ** 2)),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum((as_floats(p) - as_floats(t)) ** 2)),
                 why="A sum grows with the batch size; the mean does not, so losses of different batches compare."),
         Mistake("that is the difference of the squares; MSE squares the difference: (y_pred - y_true) ** 2",
-                lambda p, t: float(np.mean(_a(p) ** 2 - _a(t) ** 2))),
+                lambda p, t: float(np.mean(as_floats(p) ** 2 - as_floats(t) ** 2))),
         Mistake("that squares the mean error; square each error first, then average: np.mean((y_pred - y_true) ** 2)",
-                lambda p, t: float(np.mean(_a(p) - _a(t)) ** 2)),
+                lambda p, t: float(np.mean(as_floats(p) - as_floats(t)) ** 2)),
         Mistake("that is the root of the MSE (RMSE): drop np.sqrt", lambda p, t: float(np.sqrt(_mean_sq(p, t)))),
         Mistake("np.sum(..., axis=-1) adds up each sample's outputs (and for a 1-D y_pred it adds up every sample); "
                 "MSE averages over every element: np.mean((y_pred - y_true) ** 2)",
-                lambda p, t: float(np.mean(np.sum((_a(p) - _a(t)) ** 2, axis=-1)))),
+                lambda p, t: float(np.mean(np.sum((as_floats(p) - as_floats(t)) ** 2, axis=-1)))),
         Mistake("that divides by the number of samples only, but every element (samples × outputs) is an error "
                 "to average: use np.mean, or divide by .size",
-                lambda p, t: float(np.sum(np.mean((_a(p) - _a(t)) ** 2, axis=0)))),
+                lambda p, t: float(np.sum(np.mean((as_floats(p) - as_floats(t)) ** 2, axis=0)))),
         Mistake(_FLAT_HINT, _flattened(np.square), why=_FLAT_WHY),
     ],
     mutation_fix="read `{name}`, never change it: compute the errors into a new array",
@@ -103,18 +100,18 @@ check_mae = Checker(
     cases=_REG_CASES,
     mistakes=[
         Mistake("np.abs is missing, so positive and negative errors cancel: use np.abs(y_pred - y_true)",
-                lambda p, t: float(np.mean(_a(p) - _a(t)))),
+                lambda p, t: float(np.mean(as_floats(p) - as_floats(t)))),
         Mistake("that is the mean squared error; MAE takes np.abs of the errors", _mean_sq),
-        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(np.abs(_a(p) - _a(t))))),
+        Mistake("that is a sum, not a mean: use np.mean", lambda p, t: float(np.sum(np.abs(as_floats(p) - as_floats(t))))),
         Mistake("that is the largest error; MAE averages them: np.mean(np.abs(y_pred - y_true))",
-                lambda p, t: float(np.max(np.abs(_a(p) - _a(t))))),
+                lambda p, t: float(np.max(np.abs(as_floats(p) - as_floats(t))))),
         Mistake("np.abs was applied to each array separately; take the absolute value of the difference: "
-                "np.abs(y_pred - y_true)", lambda p, t: float(np.mean(np.abs(_a(p)) - np.abs(_a(t))))),
+                "np.abs(y_pred - y_true)", lambda p, t: float(np.mean(np.abs(as_floats(p)) - np.abs(as_floats(t))))),
         Mistake("np.abs was applied to the mean, after positive and negative errors cancelled: take the absolute "
                 "value of each error first, np.mean(np.abs(y_pred - y_true))",
-                lambda p, t: float(abs(np.mean(_a(p) - _a(t))))),
+                lambda p, t: float(abs(np.mean(as_floats(p) - as_floats(t))))),
         Mistake("that is the median of the errors; MAE is their mean: np.mean(np.abs(y_pred - y_true))",
-                lambda p, t: float(np.median(np.abs(_a(p) - _a(t))))),
+                lambda p, t: float(np.median(np.abs(as_floats(p) - as_floats(t))))),
         Mistake(_FLAT_HINT, _flattened(np.abs), why=_FLAT_WHY),
     ],
     mutation_fix="read `{name}`, never change it: compute the errors into a new array",
@@ -123,8 +120,8 @@ check_mae = Checker(
 
 # ------------------------------------------------------------------------------ binary cross-entropy
 def _bce_terms(p, t, clip=True):
-    p = _clip(p) if clip else _a(p)
-    t = _a(t)
+    p = _clip(p) if clip else as_floats(p)
+    t = as_floats(t)
     return -(t * np.log(p) + (1 - t) * np.log(1 - p))
 
 
@@ -156,18 +153,18 @@ check_binary_cross_entropy = Checker(
                 lambda p, t: float(np.mean(_bce_terms(p, t, clip=False))),
                 why="A prediction of exactly 0 or 1 makes one of the logs -inf, and the loss inf.", section=_CLIP),
         Mistake("the (1 - y_true) * log(1 - y_pred) term is missing: samples whose target is 0 count too",
-                lambda p, t: float(np.mean(-_a(t) * np.log(_clip(p))))),
+                lambda p, t: float(np.mean(-as_floats(t) * np.log(_clip(p))))),
         Mistake("the y_true * log(y_pred) term is missing: samples whose target is 1 count too",
-                lambda p, t: float(np.mean(-(1 - _a(t)) * np.log(1 - _clip(p))))),
+                lambda p, t: float(np.mean(-(1 - as_floats(t)) * np.log(1 - _clip(p))))),
         Mistake("the second term uses log(1 - y_pred): -(y log p + (1 - y) log(1 - p))",
-                lambda p, t: float(np.mean(-(_a(t) * np.log(_clip(p)) + (1 - _a(t)) * np.log(_clip(p)))))),
+                lambda p, t: float(np.mean(-(as_floats(t) * np.log(_clip(p)) + (1 - as_floats(t)) * np.log(_clip(p)))))),
         Mistake("the sign is wrong: the loss is -(y log p + (1 - y) log(1 - p)), which is never negative",
                 lambda p, t: float(np.mean(-_bce_terms(p, t)))),
         Mistake("only the lower end was clipped: log(1 - p) is -inf for p = 1, so clip y_pred to "
                 "[1e-7, 1 - 1e-7] (both ends)",
-                lambda p, t: float(np.mean(_bce_terms(np.clip(_a(p), EPS, 1.0), t, clip=False))), section=_CLIP),
+                lambda p, t: float(np.mean(_bce_terms(np.clip(as_floats(p), EPS, 1.0), t, clip=False))), section=_CLIP),
         *[Mistake(f"the probabilities were clipped at {eps:g} instead of the course's 1e-7: clip y_pred to "
-                  "[1e-7, 1 - 1e-7]", lambda p, t, eps=eps: float(np.mean(_bce_terms(np.clip(_a(p), eps, 1 - eps), t,
+                  "[1e-7, 1 - 1e-7]", lambda p, t, eps=eps: float(np.mean(_bce_terms(np.clip(as_floats(p), eps, 1 - eps), t,
                                                                                       clip=False))),
                   why="The clipping bound decides how large the loss of a confident wrong answer is, so every "
                       "implementation must use the same one.", section=_CLIP)
@@ -186,12 +183,12 @@ _L4 = np.array([2, 0, 1, 1])
 
 
 def _cce_one_hot(p, t, clip=True):
-    p = _clip(p) if clip else _a(p)
-    return float(np.mean(-np.log(np.sum(p * _a(t), axis=1))))
+    p = _clip(p) if clip else as_floats(p)
+    return float(np.mean(-np.log(np.sum(p * as_floats(t), axis=1))))
 
 
 def _cce_labels(p, t, clip=True):
-    p = _clip(p) if clip else _a(p)
+    p = _clip(p) if clip else as_floats(p)
     t = np.asarray(t)
     return float(np.mean(-np.log(p[np.arange(len(p)), t])))
 
@@ -202,7 +199,7 @@ def _cce_any(p, t, clip=True):
 
 def _cce_one_hot_log(p, t):
     """sum(y_true * log p, axis=1): right for one-hot targets, broadcasts (n,) labels against (n, k)."""
-    return float(np.mean(-np.sum(_a(t) * np.log(_clip(p)), axis=1)))
+    return float(np.mean(-np.sum(as_floats(t) * np.log(_clip(p)), axis=1)))
 
 
 def _labels_of(t):
@@ -241,12 +238,12 @@ check_categorical_cross_entropy = Checker(
         Mistake("log(0) = -inf: clip the probabilities to [1e-7, 1 - 1e-7] with np.clip first",
                 lambda p, t: _cce_any(p, t, clip=False)),
         Mistake("you applied softmax to y_pred, but y_pred already holds probabilities: cross-entropy takes "
-                "probabilities, only raw scores need softmax first", lambda p, t: _cce_any(softmax(_a(p)), t)),
+                "probabilities, only raw scores need softmax first", lambda p, t: _cce_any(softmax(as_floats(p)), t)),
         Mistake("that is a sum over the batch: use np.mean over the samples",
-                lambda p, t: _cce_any(p, t) * len(_a(p))),
+                lambda p, t: _cce_any(p, t) * len(as_floats(p))),
         Mistake("the mean was taken over every element (samples × classes): sum each row's loss first (only the "
                 "true class counts), then average over samples",
-                lambda p, t: float(np.mean(-np.log(_clip(p)) * np.eye(_a(p).shape[1])[
+                lambda p, t: float(np.mean(-np.log(_clip(p)) * np.eye(as_floats(p).shape[1])[
                     np.asarray(t) if np.asarray(t).ndim == 1 else np.argmax(t, axis=1)]))),
         Mistake("the loss needs a minus sign: -log(p) is positive, log(p) is negative",
                 lambda p, t: -_cce_any(p, t)),
@@ -260,10 +257,10 @@ check_categorical_cross_entropy = Checker(
                 "p[np.arange(n), y_true] (check y_true.ndim)", _cce_one_hot_log),
         Mistake("np.argmax(y_true) without axis= gives one number for the whole array: turn one-hot targets into "
                 "labels with np.argmax(y_true, axis=1)",
-                lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(_a(p))),
+                lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(as_floats(p))),
                                                             np.argmax(t) if np.ndim(t) == 2 else np.asarray(t)])))),
         Mistake("the labels were shifted by one (y_true - 1): classes count from 0, so label k is column k — index "
-                "with y_true itself", lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(_a(p))),
+                "with y_true itself", lambda p, t: float(np.mean(-np.log(_clip(p)[np.arange(len(as_floats(p))),
                                                                                 _labels_of(t) - 1])))),
     ],
     mutation_fix=_COPY_FIX,
@@ -299,37 +296,37 @@ check_accuracy = Checker(
     ],
     mistakes=[
         Mistake("probabilities were compared with the labels directly: take the predicted class with "
-                "np.argmax(y_pred, axis=1) first", lambda p, t: float(np.mean(_a(p) == np.asarray(t)))),
+                "np.argmax(y_pred, axis=1) first", lambda p, t: float(np.mean(as_floats(p) == np.asarray(t)))),
         Mistake("probabilities were compared with the labels directly: take the predicted class with "
                 "np.argmax(y_pred, axis=1) first",
-                lambda p, t: float(np.mean(_a(p) == np.asarray(t).reshape(-1, 1)))),
+                lambda p, t: float(np.mean(as_floats(p) == np.asarray(t).reshape(-1, 1)))),
         Mistake("one-hot targets must be turned into labels first: np.argmax(y_true, axis=1)",
-                lambda p, t: float(np.mean(np.argmax(_a(p), axis=1) == np.asarray(t)))),
+                lambda p, t: float(np.mean(np.argmax(as_floats(p), axis=1) == np.asarray(t)))),
         Mistake("argmax over axis 0 picks a sample per class; the predicted class of each sample is "
                 "np.argmax(y_pred, axis=1)",
-                lambda p, t: float(np.mean(np.argmax(_a(p), axis=0) == (np.asarray(t) if np.asarray(t).ndim == 1
+                lambda p, t: float(np.mean(np.argmax(as_floats(p), axis=0) == (np.asarray(t) if np.asarray(t).ndim == 1
                                                                         else np.argmax(t, axis=1))))),
         Mistake("np.argmax without axis= returns one index for the whole flattened array: use "
                 "np.argmax(y_pred, axis=1) for one prediction per sample",
-                lambda p, t: float(np.mean(np.argmax(_a(p)) == (np.asarray(t) if np.asarray(t).ndim == 1
+                lambda p, t: float(np.mean(np.argmax(as_floats(p)) == (np.asarray(t) if np.asarray(t).ndim == 1
                                                               else np.argmax(t, axis=1))))),
         Mistake("that is the error rate (!=): accuracy counts where the prediction equals the label (==)",
-                lambda p, t: float(np.mean(np.argmax(_a(p), axis=1) != (np.asarray(t) if np.asarray(t).ndim == 1
+                lambda p, t: float(np.mean(np.argmax(as_floats(p), axis=1) != (np.asarray(t) if np.asarray(t).ndim == 1
                                                                         else np.argmax(t, axis=1))))),
         Mistake("that counts correct samples: divide by the number of samples (np.mean does it)",
-                lambda p, t: float(np.sum(np.argmax(_a(p), axis=1) == (np.asarray(t) if np.asarray(t).ndim == 1
+                lambda p, t: float(np.sum(np.argmax(as_floats(p), axis=1) == (np.asarray(t) if np.asarray(t).ndim == 1
                                                                        else np.argmax(t, axis=1))))),
         Mistake("np.max gives the largest probability itself, not its class: the predicted class is "
-                "np.argmax(y_pred, axis=1)", lambda p, t: float(np.mean(np.max(_a(p), axis=1) == _labels_of(t)))),
+                "np.argmax(y_pred, axis=1)", lambda p, t: float(np.mean(np.max(as_floats(p), axis=1) == _labels_of(t)))),
         Mistake("np.argmin picks the least likely class: the prediction is the largest score, "
                 "np.argmax(y_pred, axis=1)",
-                lambda p, t: float(np.mean(np.argmin(_a(p), axis=1) == _labels_of(t)))),
+                lambda p, t: float(np.mean(np.argmin(as_floats(p), axis=1) == _labels_of(t)))),
         Mistake("the first sample was never counted (a loop from 1): Python counts from 0, so loop over "
                 "range(len(y_true)) — or use np.mean(predictions == labels)",
-                lambda p, t: float(np.sum(np.argmax(_a(p), axis=1)[1:] == _labels_of(t)[1:]) / len(_a(p)))),
+                lambda p, t: float(np.sum(np.argmax(as_floats(p), axis=1)[1:] == _labels_of(t)[1:]) / len(as_floats(p)))),
         Mistake("rounding probabilities is not a prediction (a row whose largest probability is below 0.5 rounds to "
                 "all zeros): the predicted class is np.argmax(y_pred, axis=1)",
-                lambda p, t: float(np.mean(np.all(np.round(_a(p)) == np.eye(_a(p).shape[1])[_labels_of(t)],
+                lambda p, t: float(np.mean(np.all(np.round(as_floats(p)) == np.eye(as_floats(p).shape[1])[_labels_of(t)],
                                                   axis=1)))),
     ],
 )

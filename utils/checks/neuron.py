@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.checks.core import NUMBER, Case, Checker, Mistake, lesson_section
-
-
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
-
+from utils.checks.core import NUMBER, Case, Checker, Mistake, as_floats, lesson_section
 
 # ------------------------------------------------------------------------------ lesson 01
 _IDEA = lesson_section("01", "1. The idea")
@@ -17,18 +12,18 @@ _NUMPY = lesson_section("01", "With numpy")
 
 
 def _skip_last(i, w, b):
-    i, w = _a(i), _a(w)
+    i, w = as_floats(i), as_floats(w)
     return float(np.dot(i[:-1], w[:-1]) + b)
 
 
 def _skip_first(i, w, b):
-    i, w = _a(i), _a(w)
+    i, w = as_floats(i), as_floats(w)
     return float(np.dot(i[1:], w[1:]) + b)
 
 
 def _neuron_reference(inputs, weights, bias) -> float:
     """inputs, weights ``(n_inputs,)`` (lists or arrays), bias a number -> float."""
-    return float(np.dot(_a(inputs), _a(weights)) + bias)
+    return float(np.dot(as_floats(inputs), as_floats(weights)) + bias)
 
 
 _rng = np.random.default_rng(1)
@@ -53,37 +48,37 @@ check_neuron_output = Checker(
     ],
     mistakes=[
         Mistake("the bias is missing: add it once, after the sum",
-                lambda i, w, b: float(np.dot(_a(i), _a(w))),
+                lambda i, w, b: float(np.dot(as_floats(i), as_floats(w))),
                 why="The bias shifts the neuron's output; without it every neuron passes through 0."),
         Mistake("the bias was added once per input (inside the loop); add it once, after the loop",
-                lambda i, w, b: float(np.sum(_a(i) * _a(w) + b)),
+                lambda i, w, b: float(np.sum(as_floats(i) * as_floats(w) + b)),
                 why="The bias belongs to the neuron, not to each input: it is added after the sum."),
         Mistake("np.mean averages the products; a neuron adds them up: use np.sum or np.dot",
-                lambda i, w, b: float(np.mean(_a(i) * _a(w)) + b),
+                lambda i, w, b: float(np.mean(as_floats(i) * as_floats(w)) + b),
                 why="The weighted sum adds every product; a mean divides it by the number of inputs."),
         Mistake("the bias multiplies the sum; it is added: np.dot(inputs, weights) + bias",
-                lambda i, w, b: float(np.dot(_a(i), _a(w)) * b)),
+                lambda i, w, b: float(np.dot(as_floats(i), as_floats(w)) * b)),
         Mistake("each input must meet its own weight: the weights were used in reverse order — pair them with "
-                "zip(inputs, weights)", lambda i, w, b: float(np.dot(_a(i), _a(w)[::-1]) + b)),
+                "zip(inputs, weights)", lambda i, w, b: float(np.dot(as_floats(i), as_floats(w)[::-1]) + b)),
         Mistake("the sums were multiplied: multiply each input by its own weight first, then add the products "
-                "(sum(x * w for x, w in zip(inputs, weights)))", lambda i, w, b: float(np.sum(_a(i)) * np.sum(_a(w)) + b)),
+                "(sum(x * w for x, w in zip(inputs, weights)))", lambda i, w, b: float(np.sum(as_floats(i)) * np.sum(as_floats(w)) + b)),
         Mistake("the loop skipped the last input (off by one): range(len(inputs)) already stops at the last "
                 "index; or loop with zip(inputs, weights)", _skip_last,
                 why="range(n - 1) stops one element early."),
         Mistake("the loop skipped the first input (off by one): Python counts from 0, so use range(len(inputs)) "
                 "or zip(inputs, weights)", _skip_first, why="range(1, n) starts at the second element."),
         Mistake("you multiplied each input by its weight but did not add the products up: use sum(...) or np.dot",
-                lambda i, w, b: _a(i) * _a(w) + b),
+                lambda i, w, b: as_floats(i) * as_floats(w) + b),
         Mistake("you multiplied each input by its weight but did not add the products up: use sum(...) or np.dot",
-                lambda i, w, b: _a(i) * _a(w)),
+                lambda i, w, b: as_floats(i) * as_floats(w)),
         Mistake("inputs and weights were added; a neuron multiplies each input by its weight",
-                lambda i, w, b: float(np.sum(_a(i) + _a(w)) + b)),
+                lambda i, w, b: float(np.sum(as_floats(i) + as_floats(w)) + b)),
         Mistake("only the first input was used: loop over all of them (for x, w in zip(inputs, weights))",
-                lambda i, w, b: float(_a(i)[0] * _a(w)[0] + b)),
+                lambda i, w, b: float(as_floats(i)[0] * as_floats(w)[0] + b)),
         Mistake("return a single number, not a list or array with one number in it (use float(...))",
-                lambda i, w, b: [float(np.dot(_a(i), _a(w)) + b)]),
+                lambda i, w, b: [float(np.dot(as_floats(i), as_floats(w)) + b)]),
         Mistake("return a single number, not a list or array with one number in it (use float(...))",
-                lambda i, w, b: np.array([np.dot(_a(i), _a(w)) + b])),
+                lambda i, w, b: np.array([np.dot(as_floats(i), as_floats(w)) + b])),
     ],
     mutation_fix="read `{name}`, never change it: keep the running total in a new variable",
 )
@@ -93,12 +88,12 @@ check_neuron_output = Checker(
 def _layer_reference(inputs, weights, biases) -> np.ndarray:
     """inputs ``(n_samples, n_inputs)`` or ``(n_inputs,)``, weights ``(n_inputs, n_neurons)``, biases
     ``(n_neurons,)`` -> ``(n_samples, n_neurons)`` or ``(n_neurons,)``."""
-    return np.dot(_a(inputs), _a(weights)) + _a(biases).reshape(-1)
+    return np.dot(as_floats(inputs), as_floats(weights)) + as_floats(biases).reshape(-1)
 
 
 def _loop_layer(inputs, weights, biases):
     """Wrong for one sample: treats every row of inputs as a sample."""
-    x, w, b = _a(inputs), _a(weights), _a(biases)
+    x, w, b = as_floats(inputs), as_floats(weights), as_floats(biases)
     return np.array([[sum(s[i] * w[i, j] for i in range(w.shape[0])) + b[j] for j in range(w.shape[1])] for s in x])
 
 
@@ -131,25 +126,26 @@ check_layer_output = Checker(
     ],
     mistakes=[
         Mistake("weights are stored (n_inputs, n_neurons) in this course, so use them as they are: "
-                "np.dot(inputs, weights) — no .T", lambda x, w, b: np.dot(_a(x), _a(w).T) + _a(b)),
+                "np.dot(inputs, weights) — no .T", lambda x, w, b: np.dot(as_floats(x), as_floats(w).T) + as_floats(b)),
         Mistake("weights are stored (n_inputs, n_neurons): the product is np.dot(inputs, weights), "
-                "not np.dot(weights, inputs)", lambda x, w, b: np.dot(_a(w), _a(x)) + _a(b)),
+                "not np.dot(weights, inputs)", lambda x, w, b: np.dot(as_floats(w), as_floats(x)) + as_floats(b)),
         Mistake("weights are stored (n_inputs, n_neurons): the product is np.dot(inputs, weights), "
-                "not np.dot(weights.T, inputs)", lambda x, w, b: np.dot(_a(w).T, _a(x)) + _a(b)),
+                "not np.dot(weights.T, inputs)", lambda x, w, b: np.dot(as_floats(w).T, as_floats(x)) + as_floats(b)),
         Mistake("the biases were added down a column: they are one per neuron, shape (n_neurons,), "
-                "and broadcast along each row — add them as they are", lambda x, w, b: np.dot(_a(x), _a(w)) + _a(b).reshape(-1, 1)),
-        Mistake("the biases are missing: add biases after the dot product", lambda x, w, b: np.dot(_a(x), _a(w))),
+                "and broadcast along each row — add them as they are",
+                lambda x, w, b: np.dot(as_floats(x), as_floats(w)) + as_floats(b).reshape(-1, 1)),
+        Mistake("the biases are missing: add biases after the dot product", lambda x, w, b: np.dot(as_floats(x), as_floats(w))),
         Mistake("the biases were multiplied; they are added: np.dot(inputs, weights) + biases",
-                lambda x, w, b: np.dot(_a(x), _a(w)) * _a(b)),
+                lambda x, w, b: np.dot(as_floats(x), as_floats(w)) * as_floats(b)),
         Mistake("only the first bias was added, to every neuron: each neuron has its own bias, so add the whole "
-                "biases vector", lambda x, w, b: np.dot(_a(x), _a(w)) + _a(b)[0]),
+                "biases vector", lambda x, w, b: np.dot(as_floats(x), as_floats(w)) + as_floats(b)[0]),
         Mistake("a single sample (1-D inputs) must also work: looping over rows breaks when inputs is one "
                 "sample; np.dot(inputs, weights) + biases handles both", _loop_layer),
         Mistake("a single sample (1-D inputs) must also work: `for row in inputs` then walks over its numbers, "
                 "not over samples; np.dot(inputs, weights) + biases handles one sample and a batch alike",
-                lambda x, w, b: np.array([np.dot(r, _a(w)) + _a(b) for r in _a(x)])),
+                lambda x, w, b: np.array([np.dot(r, as_floats(w)) + as_floats(b) for r in as_floats(x)])),
         Mistake("the biases were summed into one number and added to every neuron: each neuron gets its own "
-                "bias, np.dot(inputs, weights) + biases", lambda x, w, b: np.dot(_a(x), _a(w)) + np.sum(_a(b))),
+                "bias, np.dot(inputs, weights) + biases", lambda x, w, b: np.dot(as_floats(x), as_floats(w)) + np.sum(as_floats(b))),
     ],
     mutation_fix="build a new array (np.dot(inputs, weights) + biases) instead of changing `{name}`",
 )

@@ -5,11 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import optimizers as ref
-from utils.checks.core import TUPLE, Case, Checker, Mistake
-
-
-def _a(x) -> np.ndarray:
-    return np.asarray(x, dtype=np.float64)
+from utils.checks.core import TUPLE, Case, Checker, Mistake, as_floats
 
 
 def _two_steps(step, param, grads, velocity, learning_rate, momentum):
@@ -20,7 +16,7 @@ def _two_steps(step, param, grads, velocity, learning_rate, momentum):
 
 def _wrong(velocity_rule, param_rule):
     def fn(param, grad, velocity, learning_rate, momentum):
-        p, g, v = _a(param), _a(grad), _a(velocity)
+        p, g, v = as_floats(param), as_floats(grad), as_floats(velocity)
         new_v = velocity_rule(v, g, learning_rate, momentum)
         return param_rule(p, new_v, learning_rate), new_v
     return fn
@@ -32,8 +28,8 @@ def _plus(p, v, lr):
 
 def _pytorch_momentum(param, grad, velocity, learning_rate, momentum):
     """PyTorch's convention: v = momentum * v + grad; param -= learning_rate * v (v has no lr and no minus)."""
-    new_v = momentum * _a(velocity) + _a(grad)
-    return _a(param) - learning_rate * new_v, new_v
+    new_v = momentum * as_floats(velocity) + as_floats(grad)
+    return as_floats(param) - learning_rate * new_v, new_v
 
 
 check_sgd_momentum_step = Checker(
@@ -77,7 +73,7 @@ check_sgd_momentum_step = Checker(
         Mistake("the velocity you return is passed back in at the next step: return the new one, "
                 "(param + new_velocity, new_velocity), not the velocity you were given",
                 lambda param, grad, velocity, learning_rate, momentum: (
-                    _a(param) + momentum * _a(velocity) - learning_rate * _a(grad), _a(velocity))),
+                    as_floats(param) + momentum * as_floats(velocity) - learning_rate * as_floats(grad), as_floats(velocity))),
     ],
     mutation_hint="param += ... changed the caller's array: return new arrays (new_param = param + velocity)",
 )
@@ -377,9 +373,9 @@ def _adam_variant(correct=True, return_corrected=False, t_shift=0, square=True, 
         b1, b2 = (0.9, 0.999) if defaults else (beta1, beta2)
         if swap_betas:
             b1, b2 = b2, b1
-        g = _a(grad)
-        new_m = b1 * _a(m) + ((1 - b1) if one_minus else 1.0) * g
-        new_v = b2 * _a(v) + ((1 - b2) if one_minus else 1.0) * (g * g if square else g)
+        g = as_floats(grad)
+        new_m = b1 * as_floats(m) + ((1 - b1) if one_minus else 1.0) * g
+        new_v = b2 * as_floats(v) + ((1 - b2) if one_minus else 1.0) * (g * g if square else g)
         tt = t + t_shift
         if correct:
             m_hat = new_m / (1 - (b1 * tt if product else b1**tt))
@@ -390,7 +386,7 @@ def _adam_variant(correct=True, return_corrected=False, t_shift=0, square=True, 
             denom = np.sqrt(v_hat + eps)
         else:
             denom = (np.sqrt(v_hat) if sqrt else v_hat) + eps
-        new_param = _a(param) - sign * learning_rate * m_hat / denom
+        new_param = as_floats(param) - sign * learning_rate * m_hat / denom
         if return_corrected:
             return new_param, m_hat, v_hat
         return new_param, new_m, new_v
