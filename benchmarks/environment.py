@@ -1,0 +1,43 @@
+"""The environment `make bench` times lessons and `make test` in: a learner's, not the bench's own.
+
+`make bench` installs requirements-bench.txt (PyTorch, for the side-by-side step timings); a learner's venv from
+requirements.txt, and CI's, has none of it. Lessons and `make test` are timed with those modules hidden, so their
+numbers are what a learner and CI see (lesson 08's optional PyTorch cell skips, the PyTorch comparison tests skip).
+Standard library only: the tests import it without the bench's plotting.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+OPTIONAL_MODULES = ("torch",)
+"""Installed by requirements-bench.txt for the comparisons here, never by requirements.txt: a learner's and CI's
+environment have none of them, so lessons and `make test` are timed with them hidden."""
+
+
+@contextmanager
+def learner_environment() -> Iterator[dict]:
+    """``os.environ`` for a child process that cannot import ``OPTIONAL_MODULES``, as in a learner's venv from
+    requirements.txt (and CI's): a folder put first on ``PYTHONPATH`` holds one package per module whose import
+    raises ``ModuleNotFoundError``, which is what the lessons' ``try: import torch`` and the tests'
+    ``pytest.importorskip`` see when it is not installed."""
+    with tempfile.TemporaryDirectory(prefix="learner-env-") as folder:
+        for name in OPTIONAL_MODULES:
+            package = Path(folder) / name
+            package.mkdir()
+            (package / "__init__.py").write_text(
+                f"raise ModuleNotFoundError(\"No module named '{name}' (hidden by benchmarks.environment: not in "
+                f"requirements.txt)\", name={name!r})\n", encoding="utf-8")
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [folder, env.get("PYTHONPATH")]))
+        yield env
+
+
+def uses_optional_module(nb) -> bool:
+    """True if a code cell of the lesson imports one of ``OPTIONAL_MODULES`` (lesson 08's PyTorch comparison)."""
+    return any(f"import {name}" in cell.source for cell in nb.cells if cell.cell_type == "code"
+               for name in OPTIONAL_MODULES)

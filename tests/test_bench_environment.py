@@ -1,0 +1,51 @@
+"""`make bench` times lessons and `make test` as a learner's venv (requirements.txt) has them: the modules that only
+requirements-bench.txt installs are hidden from the child processes (benchmarks.environment.learner_environment)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from benchmarks.environment import OPTIONAL_MODULES, learner_environment, uses_optional_module
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import importlib, pytest
+for name in {names!r}:
+    try:
+        importlib.import_module(name)
+        print(name, "imported")
+    except ModuleNotFoundError as error:
+        print(name, "missing:", error.name)
+    try:
+        pytest.importorskip(name)
+    except pytest.skip.Exception:
+        print(name, "skipped")
+import numpy
+print("numpy", numpy.__version__ == {numpy!r})
+"""
+
+
+def test_a_child_process_sees_no_optional_module_but_everything_else():
+    import numpy
+
+    before = dict(os.environ)
+    with learner_environment() as env:
+        out = subprocess.run([sys.executable, "-c", PROBE.format(names=OPTIONAL_MODULES, numpy=numpy.__version__)],
+                             env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    assert dict(os.environ) == before, "the bench's own process keeps its environment"
+    for name in OPTIONAL_MODULES:
+        assert f"{name} missing: {name}" in out and f"{name} skipped" in out, out
+    assert "numpy True" in out, out
+
+
+def test_the_lesson_with_an_optional_cell_is_found():
+    lessons = {path.name: uses_optional_module(nbformat.read(path, as_version=4))
+               for path in sorted((ROOT / "solutions").glob("*.ipynb"))}
+    assert lessons["08_capstone.ipynb"], "lesson 08 compares with PyTorch in an optional cell"
+    assert not lessons["01_neuron.ipynb"]
