@@ -67,7 +67,8 @@ def course_style_in_force() -> bool:
 
 def enable_retina_figures() -> bool:
     """Inside an IPython kernel using the inline backend, show figures as PNGs with twice the pixels of their
-    displayed size (``set_matplotlib_formats("retina")``). Returns True when it did. Outside Jupyter: nothing."""
+    displayed size (``set_matplotlib_formats("retina")``), each drawn once by ``retina_png``. Returns True when it
+    did. Outside Jupyter: nothing."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -82,7 +83,68 @@ def enable_retina_figures() -> bool:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("retina")
+    shell.display_formatter.formatters["image/png"].for_type(Figure, retina_png)
     return True
+
+
+def retina_png(fig: Figure):
+    """The inline PNG of ``fig`` at ``PIXEL_RATIO``× pixels, cropped to its content plus ``savefig.pad_inches``:
+    the picture IPython's retina format makes with ``bbox_inches="tight"``, drawn once instead of twice.
+
+    IPython's way lays the figure out and draws it to measure its content, then draws it again shifted onto a
+    canvas of that size. Here the figure is drawn once on its own canvas, measured, and the pixels around the
+    content cut away. That is only the same picture when the content lies inside the canvas; when something
+    sticks out (a label placed outside the figure), IPython's two-pass way is used, so nothing is ever cut off.
+    Returns ``(base64 PNG, {"width": w, "height": h})`` with the displayed size in CSS pixels, or None for an
+    empty figure, as IPython's formatter does.
+    """
+    import base64
+    import io
+
+    from matplotlib.colors import to_rgba
+    from matplotlib.image import imsave
+
+    if not fig.axes and not fig.lines:
+        return None
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        return _ipython_retina(fig)
+    dpi, css_dpi = fig.dpi * PIXEL_RATIO, fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        content = fig.get_tightbbox(renderer)  # inches
+        pixels = np.asarray(renderer.buffer_rgba())
+    finally:
+        fig.set_dpi(css_dpi)
+    width, height = fig.get_size_inches()
+    slack = 0.5 / dpi  # half a pixel: rounding, not content
+    if not (content.x0 >= -slack and content.y0 >= -slack and content.x1 <= width + slack
+            and content.y1 <= height + slack):
+        return _ipython_retina(fig)
+    pad = matplotlib.rcParams["savefig.pad_inches"]
+    box = content.padded(pad)
+    # the padded box in pixel rows and columns (rows count down from the top); padding may reach past the canvas
+    left, top = round(box.x0 * dpi), round((height - box.y1) * dpi)
+    right, bottom = left + int(box.width * dpi), top + int(box.height * dpi)  # IPython's size, to the pixel
+    image = np.empty((bottom - top, right - left, 4), dtype=np.uint8)
+    image[...] = np.round(np.asarray(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8)
+    rows, cols = pixels.shape[:2]
+    src_top, src_left = max(top, 0), max(left, 0)
+    src_bottom, src_right = min(bottom, rows), min(right, cols)
+    image[src_top - top:src_bottom - top, src_left - left:src_right - left] = \
+        pixels[src_top:src_bottom, src_left:src_right]
+    buffer = io.BytesIO()
+    imsave(buffer, image, format="png", dpi=dpi)
+    shown = {"width": image.shape[1] // PIXEL_RATIO, "height": image.shape[0] // PIXEL_RATIO}
+    return base64.b64encode(buffer.getvalue()).decode("ascii"), shown
+
+
+def _ipython_retina(fig: Figure):
+    """IPython's own retina PNG (two passes with ``bbox_inches="tight"``)."""
+    from IPython.core.pylabtools import retina_figure
+
+    return retina_figure(fig, base64=True)
 
 
 def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, *, squeeze: bool = True,

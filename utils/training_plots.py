@@ -51,7 +51,7 @@ def plot_bias_correction(beta1: float = 0.9, beta2: float = 0.999, steps: int = 
     ax_step.legend(loc="center right")
     for ax in (ax_m, ax_step):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")
     return fig
 
 
@@ -73,6 +73,6 @@ def plot_generalization_gap(sizes: Sequence[int], train_accuracy, test_accuracy,
            title=title, ylim=(0.4, 1.03))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")
     return fig
 
