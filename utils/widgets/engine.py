@@ -105,8 +105,8 @@ def one_blas_thread():
     """A context in which numpy's BLAS computes on one thread (the setting before is restored after it).
 
     A widget's products are small (a few hundred rows): a second BLAS thread saves next to nothing, and its
-    busy-waiting takes a whole core from the browser and the kernel. Measured on a busy 2-core machine: the
-    init explorer's refresh 370 -> 72 ms of CPU and 765 -> 136 ms of wall time (benchmarks/RESULTS.md, section 3)."""
+    busy-waiting takes a whole core from the browser and the kernel. Measured on a busy 2-core machine, one
+    refresh of the init explorer: 370 -> 72 ms of CPU time, 765 -> 136 ms of wall time."""
     global _BLAS
     if _BLAS is None:
         from threadpoolctl import ThreadpoolController
