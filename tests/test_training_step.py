@@ -51,6 +51,15 @@ def test_softmax_cross_entropy_follows_a_change_of_batch_shape_with_the_same_num
         np.testing.assert_allclose(loss.backward(logits, labels), expected_grad, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint8, np.uint32, np.uint64, np.float64])
+def test_softmax_cross_entropy_takes_labels_of_any_integer_type(dtype):
+    logits, labels = np.random.default_rng(6).normal(size=(5, 3)), np.array([2, 0, 1, 1, 0])
+    expected_loss, expected_grad = _plain_softmax_cross_entropy(logits, labels)
+    loss = losses.SoftmaxCrossEntropy()
+    assert loss.forward(logits, labels.astype(dtype)) == pytest.approx(expected_loss, rel=1e-12)
+    np.testing.assert_allclose(loss.backward(logits, labels.astype(dtype)), expected_grad, rtol=1e-12, atol=1e-15)
+
+
 def test_softmax_cross_entropy_takes_one_hot_targets_and_clips_a_hopeless_answer():
     logits = np.array([[0.0, 1e4, 0.0], [5.0, 0.0, 0.0]])
     one_hot = np.array([[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])

@@ -134,7 +134,7 @@ class SoftmaxCrossEntropy:
         labels = class_labels(y_true, z.shape[0], z.shape[1])
         if z.shape != self._shape:  # where each row starts, counted in entries: made once per batch shape
             self._shape, self._row_starts = z.shape, np.arange(z.shape[0]) * z.shape[1]
-        return z, self._row_starts + labels
+        return z, np.add(self._row_starts, labels, dtype=np.intp, casting="unsafe")  # uint64 labels too (checked)
 
     def forward(self, logits, y_true) -> float:
         """logits ``(n_samples, n_classes)``, y_true labels or one-hot -> float. Stores ``self.output``
