@@ -56,7 +56,9 @@ def deep_stack(activation: str = "tanh", scale: str | float = "Xavier: √(1/n)"
         for i in range(len(layers) - 1, -1, -1):
             if i % 2 == 1:
                 gradients.append(grad)  # the gradient w.r.t. this layer's activation output
-            grad = layers[i].backward(grad)
+                grad = layers[i].backward(grad)
+            else:  # a Dense layer: only its dinputs (Dense.backward's own product), not the weights' gradients
+                grad = grad @ layers[i].weights.T
     gradients.reverse()
     return {"activations": activations,
             "activation_std": np.array([a.std() for a in activations]),

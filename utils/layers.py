@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from utils.validation import as_batch, as_float_array
+from utils.validation import FLOAT64, as_batch, as_float_array
 
 INITS = ("small", "zeros", "xavier", "he")
 """Starting weights ``Dense(..., init=...)`` knows (lesson 10): ``"small"`` 0.01 × standard normal (the course's
@@ -91,10 +91,11 @@ class Dense:
         ``(n_samples, n_inputs)``. Also sets ``dweights`` ``(n_inputs, n_neurons)`` and ``dbiases``
         ``(1, n_neurons)``.
         """
-        dvalues = as_float_array(dvalues, "Dense.backward dvalues")
-        expected = (self.inputs.shape[0], self.n_neurons)
-        if dvalues.shape != expected:
-            raise ValueError(f"Dense.backward dvalues: expected shape {expected}, got shape {dvalues.shape}")
+        if type(dvalues) is not np.ndarray or dvalues.dtype is not FLOAT64:  # the hot path skips the call
+            dvalues = as_float_array(dvalues, "Dense.backward dvalues")
+        if dvalues.shape != (self.inputs.shape[0], self.n_neurons):
+            raise ValueError(f"Dense.backward dvalues: expected shape {(self.inputs.shape[0], self.n_neurons)}, "
+                             f"got shape {dvalues.shape}")
         self.dweights = self.inputs.T @ dvalues
         self.dbiases = dvalues.sum(axis=0, keepdims=True)
         self.dinputs = dvalues @ self.weights.T

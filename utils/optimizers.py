@@ -19,16 +19,15 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def _trainable(layers: Iterable) -> list:
-    return [layer for layer in layers if hasattr(layer, "parameters")]
-
-
-def _gradients(layer, weight_decay: float) -> dict[str, np.ndarray]:
-    """The layer's stored gradients; with ``weight_decay`` λ > 0 the weights' gradient gains the L2 term 2λW."""
-    grads = layer.gradients()
-    if weight_decay and "weights" in grads:
-        grads = {**grads, "weights": grads["weights"] + 2.0 * weight_decay * layer.parameters()["weights"]}
-    return grads
+def _trainable(layers: Iterable, weight_decay: float):
+    """``(layer, parameters, gradients)`` for each layer that has parameters (``Dense``), each dict read once per
+    step; with ``weight_decay`` λ > 0 the weights' gradient gains the L2 term 2λW."""
+    for layer in layers:
+        if hasattr(layer, "parameters"):
+            params, grads = layer.parameters(), layer.gradients()
+            if weight_decay and "weights" in grads:
+                grads = {**grads, "weights": grads["weights"] + 2.0 * weight_decay * params["weights"]}
+            yield layer, params, grads
 
 
 def _check_weight_decay(who: str, weight_decay: float) -> float:
@@ -114,18 +113,18 @@ class SGD(_Decaying):
         """Update every trainable layer in place from its stored gradients."""
         lr = self.current_learning_rate
         self.iterations += 1
-        for layer in _trainable(layers):
-            grads = _gradients(layer, self.weight_decay)
-            if self.momentum == 0:
-                for name, param in layer.parameters().items():
+        momentum = self.momentum
+        for layer, params, grads in _trainable(layers, self.weight_decay):
+            if momentum == 0:
+                for name, param in params.items():
                     param -= lr * grads[name]
                 continue
             velocity = self.velocities.get(id(layer))
             if velocity is None:  # first step of this layer (a setdefault would build zeros on every step)
-                velocity = self.velocities[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
-            for name, param in layer.parameters().items():
+                velocity = self.velocities[id(layer)] = {n: np.zeros_like(p) for n, p in params.items()}
+            for name, param in params.items():
                 v = velocity[name]
-                v *= self.momentum
+                v *= momentum
                 v -= lr * grads[name]
                 param += v
 
@@ -150,12 +149,11 @@ class AdaGrad(_Decaying):
         """Update every trainable layer in place from its stored gradients."""
         lr = self.current_learning_rate
         self.iterations += 1
-        for layer in _trainable(layers):
-            grads = _gradients(layer, self.weight_decay)
+        for layer, params, grads in _trainable(layers, self.weight_decay):
             cache = self.cache.get(id(layer))
             if cache is None:
-                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
-            for name, param in layer.parameters().items():
+                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in params.items()}
+            for name, param in params.items():
                 g = grads[name]
                 cache[name] += g * g
                 param -= lr * g / (np.sqrt(cache[name]) + self.epsilon)
@@ -183,12 +181,11 @@ class RMSProp(_Decaying):
         """Update every trainable layer in place from its stored gradients."""
         lr = self.current_learning_rate
         self.iterations += 1
-        for layer in _trainable(layers):
-            grads = _gradients(layer, self.weight_decay)
+        for layer, params, grads in _trainable(layers, self.weight_decay):
             cache = self.cache.get(id(layer))
             if cache is None:
-                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in layer.parameters().items()}
-            for name, param in layer.parameters().items():
+                cache = self.cache[id(layer)] = {n: np.zeros_like(p) for n, p in params.items()}
+            for name, param in params.items():
                 g = grads[name]
                 c = cache[name]
                 c *= self.rho
@@ -219,13 +216,11 @@ class Adam(_Decaying):
         self.t += 1
         correction1 = 1 - self.beta1**self.t
         correction2 = 1 - self.beta2**self.t
-        for layer in _trainable(layers):
-            grads = _gradients(layer, self.weight_decay)
+        for layer, params, grads in _trainable(layers, self.weight_decay):
             state = self.state.get(id(layer))
             if state is None:
-                state = self.state[id(layer)] = {n: (np.zeros_like(p), np.zeros_like(p))
-                                                 for n, p in layer.parameters().items()}
-            for name, param in layer.parameters().items():
+                state = self.state[id(layer)] = {n: (np.zeros_like(p), np.zeros_like(p)) for n, p in params.items()}
+            for name, param in params.items():
                 m, v = state[name]
                 g = grads[name]
                 m *= self.beta1

@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import numpy as np
 
+FLOAT64 = np.dtype(np.float64)
+"""numpy's one float64 dtype object: ``x.dtype is FLOAT64`` is the hot path's check, a pointer comparison where
+``x.dtype == np.float64`` converts ``np.float64`` to a dtype on every call. (A float64 dtype that is another object,
+such as a byte-swapped one, takes the thorough path, which gives the same answer.)"""
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+"""The unsigned integer type of each size in bytes, to read signed labels as unsigned (``class_labels``)."""
+
 
 def as_float_array(x, name: str) -> np.ndarray:
     """Return ``x`` as a float64 array (a copy only when needed).
 
     Raises ``ValueError`` when ``x`` cannot be read as numbers (strings, ragged lists, None).
     """
-    if type(x) is np.ndarray and x.dtype == np.float64:  # the hot path: nothing to convert
+    if type(x) is np.ndarray and x.dtype is FLOAT64:  # the hot path: nothing to convert
         return x
     if x is None:
         raise ValueError(f"{name}: expected an array of numbers, got None")
@@ -40,7 +47,7 @@ def as_batch(x, name: str, n_features: int | None = None) -> np.ndarray:
 
     A 1-D input is *not* silently reshaped: layers work on batches, and the error says how to make one.
     """
-    if (type(x) is np.ndarray and x.dtype == np.float64 and x.ndim == 2
+    if (type(x) is np.ndarray and x.dtype is FLOAT64 and x.ndim == 2
             and (n_features is None or x.shape[1] == n_features)):
         return x  # the hot path: already a float64 batch of the right width
     arr = as_float_array(x, name)
@@ -60,7 +67,7 @@ def class_labels(y_true, n_samples: int, n_classes: int | None, name: str = "y_t
 
     Raises ``ValueError`` for a wrong batch size, labels out of range, or a one-hot row that is not one-hot.
     """
-    y = np.asarray(y_true)
+    y = y_true if type(y_true) is np.ndarray else np.asarray(y_true)
     if y.ndim == 2:
         if y.shape[0] != n_samples or (n_classes is not None and y.shape[1] != n_classes):
             raise ValueError(
@@ -83,7 +90,7 @@ def class_labels(y_true, n_samples: int, n_classes: int | None, name: str = "y_t
         labels = y.astype(np.int64)
     if n_classes is not None:
         # one pass instead of min and max: seen as unsigned, a negative label is huge, so max >= n_classes catches both
-        out_of_range = labels.size and labels.view(f"u{labels.itemsize}").max() >= n_classes
+        out_of_range = labels.size and labels.view(_UNSIGNED[labels.itemsize]).max() >= n_classes
     else:
         out_of_range = labels.size and labels.min() < 0
     if out_of_range:

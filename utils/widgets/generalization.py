@@ -3,6 +3,8 @@ decay does to a decision boundary."""
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from utils import data
@@ -49,14 +51,20 @@ def init_explorer(depth: int = 10, gain: float = 1.4, activation: str = "relu", 
     std_ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=2, frameon=False, borderaxespad=0)
     title = hist_ax.set_title(" ", loc="left", fontsize=10)
 
-    def update(v):
-        std = v.gain / np.sqrt(width)
-        run = deep_stack(v.activation, std, depth=int(v.depth), width=width, n_samples=200, seed=0)
-        image.set_data(_histograms(run["activations"], max_depth))
-        n = int(v.depth)
+    @functools.lru_cache(maxsize=256)  # deterministic (seed 0): a setting seen before is not sent through again
+    def spread(activation: str, std: float, depth: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The histograms ``(60, max_depth)`` and the stds of the activations and gradient ``(depth,)``."""
+        run = deep_stack(activation, std, depth=depth, width=width, n_samples=200, seed=0)
         with np.errstate(divide="ignore", invalid="ignore"):
             act = np.clip(run["activation_std"], 1e-30, 1e30)
             grad = np.clip(run["gradient_std"], 1e-30, 1e30)
+        return _histograms(run["activations"], max_depth), act, grad
+
+    def update(v):
+        std = v.gain / np.sqrt(width)
+        table, act, grad = spread(v.activation, std, int(v.depth))
+        image.set_data(table)
+        n = int(v.depth)
         act_line.set_data(layers[:n], act)
         grad_line.set_data(layers[:n], grad)
         title.set_text(f"{n} × {v.activation}, weights' std {v.gain:.2g}/√{width} = {std:.3g}")
@@ -80,21 +88,25 @@ def l2_explorer(lam: float = 0.0, epochs: int = 500) -> Explorer:
     fig, (ax,) = new_figure(4.8, 4.6)
     view = _BoundaryView(ax, X, y, resolution=70, size=30)
     title = ax.set_title(" ", loc="left")
-    cache: dict[float, object] = {}
+    # training is deterministic, so each λ is trained once and what it shows is kept: the boundary (the network's
+    # scores over the whole grid) and the readout; coming back to a λ only swaps the picture
+    shown: dict[float, tuple[np.ndarray, str]] = {}  # λ -> (grid scores (ny, nx, 3), readout)
     choices = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
     if lam not in choices:
         raise ValueError(f"l2_explorer: lam must be one of {choices}, got {lam}")
 
     def update(v):
         lam_now = float(v.lam)
-        if lam_now not in cache:
-            cache[lam_now] = train_spiral_net(X, y, lam_now, epochs=epochs)
-        net = cache[lam_now]
-        view.update(net)
-        size = np.sqrt(sum(np.sum(layer.weights**2) for layer in net.layers if hasattr(layer, "weights")))
+        if lam_now not in shown:
+            net = train_spiral_net(X, y, lam_now, epochs=epochs)
+            scores = net.forward(view.points).reshape(*view.xx.shape, -1)  # what view.update(net) would show
+            size = np.sqrt(sum(np.sum(layer.weights**2) for layer in net.layers if hasattr(layer, "weights")))
+            shown[lam_now] = (scores, f"training accuracy {np.mean(net.predict(X) == y):.2f}, on 300 new points "
+                                      f"{np.mean(net.predict(X_val) == y_val):.2f}; size of all weights √Σw² = {size:.1f}")
+        scores, readout = shown[lam_now]
+        view.image.set_data(scores)
         title.set_text(f"λ = {lam_now:g}")
-        return (f"training accuracy {np.mean(net.predict(X) == y):.2f}, on 300 new points "
-                f"{np.mean(net.predict(X_val) == y_val):.2f}; size of all weights √Σw² = {size:.1f}")
+        return readout
 
     controls = {"lam": choice_slider("λ (weight decay)", choices, lam)}
     return Explorer(fig, controls, update, animated=[view.image, title], foreground=list(view.scatter))

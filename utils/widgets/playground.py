@@ -13,7 +13,7 @@ from utils import data, my_library
 from utils.model import History, fit
 from utils.optimizers import SGD, Adam
 from utils.style import plain_log_ticks
-from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure, slider
+from utils.widgets.engine import Explorer, choice_slider, dropdown, log_slider, new_figure, one_blas_thread, slider
 from utils.widgets.training import _BoundaryView, _classifier
 
 FLAT_EPOCHS = 30
@@ -193,10 +193,11 @@ class Playground(Explorer):
             return
         start = time.perf_counter()
         v = self.values()
-        fit(self.model, self.X, self.y, self.optimizer, epochs=self.epochs_per_step, batch_size=int(v.batch_size),
-            rng=self.rng, history=self.history)
-        text = self._draw()
-        self.render()
+        with one_blas_thread():
+            fit(self.model, self.X, self.y, self.optimizer, epochs=self.epochs_per_step, batch_size=int(v.batch_size),
+                rng=self.rng, history=self.history)
+            text = self._draw()
+            self.render()
         self.readout.value = text
         self.timings_ms.append((time.perf_counter() - start) * 1e3)
 
