@@ -35,9 +35,11 @@ c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 # the course as nbgitpuller pulls it into each home is found through PYTHONPATH, as docs/hub.md tells a hub to do
-# (the image's own editable install points at a copy a home volume hides)
+# (the image's own editable install points at a copy a home volume hides), and one BLAS thread per learner, as
+# docs/hub.md recommends (OpenBLAS would start one thread per core of the machine in every learner's kernel)
 c.Spawner.environment = {"PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-                         "PYTHONPATH": lambda spawner: str(run / "home" / spawner.user.name / "nn-from-scratch")}
+                         "PYTHONPATH": lambda spawner: str(run / "home" / spawner.user.name / "nn-from-scratch"),
+                         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 # the benchmark's own API token (a service with the admin role): creates learner tokens, stops servers
 c.JupyterHub.services = [{"name": "bench", "api_token": os.environ["BENCH_HUB_TOKEN"]}]
