@@ -6,7 +6,9 @@ STAMP   = $(VENV)/.installed-requirements
 # make work needs only the standard library: it runs before (or without) the venv
 PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
-NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
+# tests/two_workers.py schedules the two workers: each notebook's cells together in one kernel, the rest longest first
+# (xdist's own loadgroup ignores groups under pytest 9, pytest-xdist#1386: the plugin supplies the scheduler)
+NBVAL   = --nbval-current-env -p no:cacheprovider -p tests.two_workers -n 2 --dist loadgroup -q
 
 .PHONY: help install work lab teach progress test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
 
