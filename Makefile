@@ -68,7 +68,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks
 
 # One pytest run shares the two cores between the unit tests, nbval strict on solutions/ and nbval lax on
-# notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax): 48 s, against 57 s for three runs in a row.
+# notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax); tests/two_workers.py makes both workers
+# finish within a second of each other. Measured 2026-12-07 on a slow shared 2-core VM with other jobs running (load
+# 4-10, so wall time said little): ~330 CPU-s, of which ~175 the 11 lessons (each runs twice: solutions/ strict,
+# notebooks/ lax), ~140 the unit and checker tests, ~1 ruff and tools.build --check; idle, wall is about CPU-s / 2.
 test: $(STAMP) lint
 	$(BIN)/python -m tools.build --check
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
