@@ -53,7 +53,7 @@ def _path_of(nodeid: str) -> str:
 def has_a_long_lived_fixture(path: str) -> bool:
     """Does this test file (relative to the repository) define a fixture that lives longer than one test?"""
     file = ROOT / path
-    return file.suffix == ".py" and bool(_LONG_LIVED_FIXTURE.search(file.read_text(encoding="utf-8")))
+    return file.suffix == ".py" and file.is_file() and bool(_LONG_LIVED_FIXTURE.search(file.read_text(encoding="utf-8")))
 
 
 def group_of(nodeid: str) -> str:
