@@ -6,7 +6,9 @@ STAMP   = $(VENV)/.installed-requirements
 # make work needs only the standard library: it runs before (or without) the venv
 PYTHON_FOR_WORK = $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))
 LESSON ?= 01
-NBVAL   = --nbval-current-env -p no:cacheprovider -n 2 --dist loadfile -q
+# tests/two_workers.py schedules the two workers: each notebook's cells together in one kernel, the rest longest first
+# (xdist's own loadgroup ignores groups under pytest 9, pytest-xdist#1386: the plugin supplies the scheduler)
+NBVAL   = --nbval-current-env -p no:cacheprovider -p tests.two_workers -n 2 --dist loadgroup -q
 
 .PHONY: help install work lab teach progress test lint notebooks slides test-browser screenshots bench clean test-kernels grade test-grading bench-grading nbgrader test-nbgrader bench-hub
 
@@ -66,7 +68,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check utils tools tests notebooks solutions benchmarks
 
 # One pytest run shares the two cores between the unit tests, nbval strict on solutions/ and nbval lax on
-# notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax): 48 s, against 57 s for three runs in a row.
+# notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax); tests/two_workers.py makes both workers
+# finish within a second of each other. Measured 2026-12-07 on a slow shared 2-core VM with other jobs running (load
+# 4-10, so wall time said little): ~330 CPU-s, of which ~175 the 11 lessons (each runs twice: solutions/ strict,
+# notebooks/ lax), ~140 the unit and checker tests, ~1 ruff and tools.build --check; idle, wall is about CPU-s / 2.
 test: $(STAMP) lint
 	$(BIN)/python -m tools.build --check
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \

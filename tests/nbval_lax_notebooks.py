@@ -4,7 +4,7 @@
 
 Strict compares every stored output; lax only asks that a learner's unsolved copy runs top to bottom without an
 error (it stores no outputs to compare). One run lets pytest-xdist share the two cores between unit tests and both
-kinds of notebook, instead of three runs one after the other — this keeps `make test` under a minute.
+kinds of notebook, instead of three runs one after the other (tests/two_workers.py schedules them).
 """
 
 import pytest

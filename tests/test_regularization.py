@@ -215,7 +215,9 @@ def test_fit_with_early_stopping_keeps_the_best_weights():
 
 # ------------------------------------------------------------------------------ the same operations in PyTorch
 def _torch():
-    return pytest.importorskip("torch", reason="PyTorch is only in requirements-bench.txt (make bench installs it)")
+    # exc_type: a torch that is installed but cannot be imported (a missing shared library) skips too, with its error
+    return pytest.importorskip("torch", reason="PyTorch is only in requirements-bench.txt (make bench installs it)",
+                               exc_type=ImportError)
 
 
 def test_he_init_has_the_std_of_torch_kaiming_normal():

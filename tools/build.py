@@ -27,7 +27,12 @@ import re
 import sys
 from pathlib import Path
 
-import nbformat
+# nbformat imports jsonschema, which imports rfc3987_syntax when it is installed (jupyterlab's dependencies install it)
+# for its "iri" formats: it compiles Earley parsers at import, 2.6 of the 3.1 CPU-s `--check` took on a slow core
+# (jsonschema issue #1428). No notebook schema uses those formats (tests/test_two_workers.py checks it): go without.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS, NOTEBOOKS = ROOT / "solutions", ROOT / "notebooks"
