@@ -69,12 +69,15 @@ lint: $(STAMP)
 
 # One pytest run shares the two cores between the unit tests, nbval strict on solutions/ and nbval lax on
 # notebooks/ (the plugin tests/nbval_lax_notebooks.py makes notebooks/ lax); tests/two_workers.py makes both workers
-# finish within a second of each other. Measured 2026-12-07 on a slow shared 2-core VM with other jobs running (load
-# 4-10, so wall time said little): ~330 CPU-s, of which ~175 the 11 lessons (each runs twice: solutions/ strict,
-# notebooks/ lax), ~140 the unit and checker tests, ~1 ruff and tools.build --check; idle, wall is about CPU-s / 2.
+# finish within a second of each other. Every worker and kernel computes on one BLAS thread: two workers already
+# fill the two cores, and a second BLAS thread per process would only wait for a core (measured on the same idle
+# machine: 164 s wall and 302 CPU-s with numpy's default threads, 149 s and 271 CPU-s with one). The stored outputs
+# were made with the default threads, so strict nbval also proves they do not depend on the thread count (DESIGN
+# §4); tests that need several threads set them with threadpoolctl. Of the CPU-s, ~175 go to the 11 lessons (each
+# runs twice: solutions/ strict, notebooks/ lax), ~140 to the unit and checker tests, ~1 to ruff and tools.build.
 test: $(STAMP) lint
 	$(BIN)/python -m tools.build --check
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
 	  --durations=5 tests solutions notebooks
 
 # Stored outputs must not depend on the BLAS kernel or thread count (docs/design.md §4): re-run solutions/ strict under
