@@ -2,6 +2,7 @@
 
 import ast
 import base64
+import re
 
 import nbformat
 import pytest
@@ -146,6 +147,28 @@ def test_run_stores_one_stream_output_per_print_run():
     build.coalesce_streams(cell)
     assert [(o.name, o.text) for o in cell.outputs] == [("stdout", "out = 6.0\n"), ("stderr", "warning\n"),
                                                         ("stdout", "later\n")]
+
+
+def test_run_stores_tracebacks_with_paths_from_the_repository_root(tmp_path):
+    """A stored traceback names ``utils/layers.py``, never the folder of the checkout that ran the lesson."""
+    cell = nbformat.v4.new_code_cell("dense.forward(x)")
+    where = f"\x1b[32m{tmp_path.resolve()}/utils/layers.py:83\x1b[39m, in Dense.forward"
+    cell.outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="bad", traceback=[where, "ValueError"]),
+                    nbformat.v4.new_output("stream", name="stdout", text=f"{tmp_path.resolve()}/kept.txt\n")]
+    build.relative_tracebacks(cell, root=tmp_path)
+    assert cell.outputs[0].traceback == ["\x1b[32mutils/layers.py:83\x1b[39m, in Dense.forward", "ValueError"]
+    assert cell.outputs[1].text == f"{tmp_path.resolve()}/kept.txt\n"  # only tracebacks are rewritten
+
+
+@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
+def test_stored_tracebacks_name_no_absolute_path(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in output.traceback]  # colours off
+                assert not any(re.search(r"(^|[\s\"'(])/(home|root|work|tmp|Users|opt|srv)/", line) for line in plain), \
+                    f"{path.name}: a stored traceback names an absolute path; re-run with python -m tools.build --run"
 
 
 def _widget_notebook(widget, before=None):

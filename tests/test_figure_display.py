@@ -129,3 +129,35 @@ def test_drawing_the_png_leaves_the_figure_at_screen_resolution():
     assert fig.dpi == style.CSS_DPI
     assert fig.canvas.get_width_height() == (round(fig.get_size_inches()[0] * style.CSS_DPI),
                                              round(fig.get_size_inches()[1] * style.CSS_DPI))
+
+
+def _stock_tight(fig):
+    """The same figure laid out by matplotlib's own tight layout engine (same pad, rect)."""
+    from matplotlib.layout_engine import TightLayoutEngine
+
+    course = fig.get_layout_engine()
+    fig.set_layout_engine(TightLayoutEngine(**course.get()))
+    return fig
+
+
+@pytest.mark.parametrize("name", [name for name in FIGURES if name not in ("draw_graph",)])
+def test_the_course_layout_places_every_axes_where_matplotlibs_tight_layout_does(name):
+    """``style.TightLayout`` only computes each axis's ticks once while measuring: the layout is matplotlib's."""
+    course, stock = FIGURES[name](), FIGURES[name]()
+    if not isinstance(course.get_layout_engine(), style.TightLayout):
+        pytest.skip("this figure sets its own layout")
+    _stock_tight(stock)
+    for fig in (course, stock):
+        fig.canvas.draw()
+    for ours, theirs in zip(course.axes, stock.axes, strict=True):
+        assert np.allclose(ours.get_position().bounds, theirs.get_position().bounds, atol=1e-12)
+    # and the figure keeps no cached ticks: the next draw (after new data or limits) computes them afresh
+    assert not any("_update_ticks" in vars(axis) for ax in course.axes for axis in (ax.xaxis, ax.yaxis))
+
+
+def test_ticks_computed_once_is_undone_even_when_measuring_fails():
+    fig = FIGURES["plot_history"]()
+    with pytest.raises(RuntimeError), style.ticks_computed_once(fig):
+        fig.axes[0].xaxis._update_ticks()
+        raise RuntimeError("a measurement failed")
+    assert not any("_update_ticks" in vars(axis) for ax in fig.axes for axis in (ax.xaxis, ax.yaxis))

@@ -122,6 +122,16 @@ def coalesce_streams(cell: nbformat.NotebookNode) -> None:
     cell.outputs = merged
 
 
+def relative_tracebacks(cell: nbformat.NotebookNode, root: Path = ROOT) -> None:
+    """Write the course's files in a stored traceback as paths from the repository root (``utils/layers.py``), not
+    as the absolute path of the checkout that ran it (``/home/ana/course/utils/layers.py``): the stored lesson is the
+    same whoever re-runs it, and a learner reads where the error came from without a stranger's home folder."""
+    prefix = str(root.resolve()) + "/"
+    for output in cell.get("outputs", []):
+        if output.output_type == "error":
+            output.traceback = [line.replace(prefix, "") for line in output.traceback]
+
+
 def shows_widget(output) -> bool:
     """True for a stored output that stands for a widget: a live widget view or the picture that replaces it."""
     return WIDGET_VIEW in output.get("data", {}) or output.get("metadata", {}).get(FALLBACK) == "picture"
@@ -240,6 +250,7 @@ def run_solutions(paths: list[Path], timeout: int = 600) -> None:
             cell.metadata.pop("execution", None)  # timestamps: they would change on every run
             if cell.cell_type == "code":
                 coalesce_streams(cell)
+                relative_tracebacks(cell)
         Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
         print(f"ran {path}")
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from utils.activations import ReLU, Tanh
 from utils.layers import Dense
-from utils.style import new_figure, power_of_ten_ticks
+from utils.style import TightLayout, new_figure, power_of_ten_ticks
 
 #: starting scales the lesson compares: name -> std of the weights as a function of the fan-in n
 SCALES = {
@@ -88,7 +88,7 @@ def plot_layer_spread(runs: dict | None = None, depth: int = 10, width: int = 10
         ax.set_xticks(layers)
         power_of_ten_ticks(ax.yaxis)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.set_layout_engine("tight", rect=(0, 0.07, 1, 1))
+    fig.set_layout_engine(TightLayout(rect=(0, 0.07, 1, 1)))
     fig.legend(handles, labels, title=None, loc="lower center", ncol=len(labels), fontsize=10,
                frameon=False, bbox_to_anchor=(0.5, 0.0))
     return fig
@@ -120,7 +120,7 @@ def plot_seed_spread(results: dict[str, tuple[Sequence[float], Sequence[float]]]
     axes[1].legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
     if title:
         fig.suptitle(title, fontsize=11)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -145,7 +145,7 @@ def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 40
             if row == 0:
                 ax.set_title(f"neuron {unit + 1}", fontsize=10)
         axes[row, 0].set_ylabel(name, fontsize=10)
-    fig.set_layout_engine("tight", pad=0.4)
+    fig.set_layout_engine(TightLayout(pad=0.4))
     return fig
 
 

@@ -23,6 +23,7 @@ from utils.style import (  # noqa: F401  (re-exported: lessons and widgets impor
     CLASS_MARKERS,
     COURSE_STYLE,
     POINT_EDGE,
+    TightLayout,
     enable_retina_figures,
     new_figure,
     number,
@@ -89,7 +90,7 @@ def plot_data(X, y, ax=None, title: str | None = None):
               markerscale=1.3, ncol=1 if n_classes <= 8 else 2)
     if title:
         ax.set_title(title)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -117,7 +118,7 @@ def plot_decision_boundary(predict: Callable, X, y, ax=None, resolution: int = 1
     plot_data(X, y, ax=ax, title=title)
     ax.set(xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
     ax.set_aspect("equal", adjustable="box")
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -147,7 +148,7 @@ def plot_history(history, title: str | None = None, n_classes: int | None = None
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, bbox_to_anchor=(0.5, 0.0))
     if title:
         fig.suptitle(title)
-    fig.set_layout_engine("tight", rect=(0, 0.09, 1, 1))
+    fig.set_layout_engine(TightLayout(rect=(0, 0.09, 1, 1)))
     return fig
 
 
@@ -165,7 +166,7 @@ def plot_losses(curves: dict[str, Sequence[float]], title: str = "loss per epoch
         plain_log_ticks(ax.yaxis)
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -213,7 +214,7 @@ def plot_functions(xs, curves: dict[str, np.ndarray], title: str = "", ax=None, 
     # beside the plot, never over it: wherever a legend sits inside, some curve of some activation runs there
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), borderaxespad=0, frameon=False)
     ax.grid(alpha=0.3)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -313,7 +314,7 @@ def plot_activations_with_slopes(names: Sequence[str] = ("sigmoid", "tanh", "rel
                axes[1, 0].get_lines()[1]]
     handles[1].set_label(f"slope = {SMALL_SLOPE:g}")
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, 0.0))
-    fig.set_layout_engine("tight", rect=(0, 0.07, 1, 1))
+    fig.set_layout_engine(TightLayout(rect=(0, 0.07, 1, 1)))
     return fig
 
 
@@ -326,7 +327,7 @@ def plot_fit(x, y, predictions: dict[str, np.ndarray], title: str = ""):
         ax.plot(np.ravel(x)[order], np.ravel(pred)[order], lw=2.2, ls=style, label=name, zorder=3)
     ax.set(title=title, xlabel="x", ylabel="y")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)  # beside the data, never over it
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -400,7 +401,7 @@ def plot_error_vs_h(table: dict, title: str = "error of the finite difference vs
     power_of_ten_ticks(ax.yaxis)
     ax.grid(alpha=0.3, which="both")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -413,7 +414,7 @@ def plot_cost(n_params: Sequence[int], series: dict[str, Sequence[float]], ylabe
     ax.set(xlabel="number of parameters", ylabel=ylabel, title=title)
     ax.grid(alpha=0.3, which="both")
     ax.legend()
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -427,7 +428,7 @@ def plot_clipping(eps: float = 1e-7):
     ax.set(xlabel="predicted probability of the true class p", ylabel="loss", title="clipping caps the loss")
     ax.legend(loc="upper right")
     ax.grid(alpha=0.3)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -554,7 +555,7 @@ def plot_confusion_matrix(cm, class_names: Sequence[str] | None = None, title: s
     ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
     ax.set_xticklabels(names)
     ax.set_yticklabels(names)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -581,5 +582,5 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
             ax.set_title(titles[i], fontsize=10)
     if title:
         fig.suptitle(title)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig

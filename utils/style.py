@@ -9,11 +9,14 @@ returned figure exactly once. Numbers inside pictures are written by ``number`` 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import matplotlib
 import numpy as np
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import TightLayoutEngine
 
 CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
                 "#999999", "#882255"]
@@ -113,7 +116,8 @@ def retina_png(fig: Figure):
     try:
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
-        content = fig.get_tightbbox(renderer)  # inches
+        with ticks_computed_once(fig):
+            content = fig.get_tightbbox(renderer)  # inches
         pixels = np.asarray(renderer.buffer_rgba())
     finally:
         fig.set_dpi(css_dpi)
@@ -138,6 +142,48 @@ def retina_png(fig: Figure):
     imsave(buffer, image, format="png", dpi=dpi)
     shown = {"width": image.shape[1] // PIXEL_RATIO, "height": image.shape[0] // PIXEL_RATIO}
     return base64.b64encode(buffer.getvalue()).decode("ascii"), shown
+
+
+@contextmanager
+def ticks_computed_once(fig: Figure):
+    """While measuring ``fig`` (nothing moves), each axis computes its ticks once and then reuses them.
+
+    matplotlib asks an axis for its ticks (locator, formatter, one Tick per position) again for every box it
+    measures: the axis itself, each of the four spines, every sibling axis whose labels it aligns with, the title.
+    A tight layout of a two-panel figure asked 96 times for 4 axes. Inside this block the axes neither move nor
+    change their limits, so every answer after the first is the same; the cached list is dropped on leaving, and
+    the next draw computes the ticks afresh."""
+    axes = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)]
+    for axis in axes:
+        compute, answer = axis._update_ticks, []
+
+        def once(compute=compute, answer=answer):
+            if not answer:
+                answer.append(compute())
+            return answer[0]
+
+        axis._update_ticks = once  # an instance attribute: only this figure's axes, only inside the block
+    try:
+        yield
+    finally:
+        for axis in axes:
+            del axis._update_ticks
+
+
+class TightLayout(TightLayoutEngine):
+    """matplotlib's tight layout (the same subplot parameters, so the same picture) with each axis's ticks
+    computed once per layout instead of for every box measured (``ticks_computed_once``): a third of the time
+    of drawing a course figure went to the layout, most of it recomputing ticks.
+    ``fig.set_layout_engine(TightLayout(rect=...))`` as for ``"tight"``."""
+
+    def execute(self, fig: Figure):
+        with ticks_computed_once(fig):
+            super().execute(fig)
+
+
+def tight_layout(fig: Figure, **kwargs) -> None:
+    """Lay ``fig`` out once now, as ``fig.tight_layout(**kwargs)`` does, measuring with ``TightLayout``."""
+    TightLayout(**kwargs).execute(fig)
 
 
 def _ipython_retina(fig: Figure):

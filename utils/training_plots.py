@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from utils.plots import CLASS_COLORS, CLASS_MARKERS, _figure
+from utils.style import TightLayout
 from utils.surfaces import along_and_across, descent_path, surface
 
 
@@ -51,7 +52,7 @@ def plot_bias_correction(beta1: float = 0.9, beta2: float = 0.999, steps: int = 
     ax_step.legend(loc="center right")
     for ax in (ax_m, ax_step):
         ax.grid(alpha=0.3)
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 
 
@@ -73,6 +74,6 @@ def plot_generalization_gap(sizes: Sequence[int], train_accuracy, test_accuracy,
            title=title, ylim=(0.4, 1.03))
     ax.grid(alpha=0.3)
     ax.legend(loc="lower right")
-    fig.set_layout_engine("tight")
+    fig.set_layout_engine(TightLayout())
     return fig
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
-from utils.style import CSS_DPI, PIXEL_RATIO, new_figure
+from utils.style import CSS_DPI, PIXEL_RATIO, new_figure, tight_layout
 from utils.widgets.rendering import FigureImage, PNGEncoder
 
 __all__ = ["CSS_DPI", "PIXEL_RATIO", "Explorer", "choice_slider", "dropdown", "live_explorers", "log_slider",
@@ -141,7 +141,7 @@ class Explorer(widgets.VBox):
             splits each into ``(update, draw, encode)``.
 
     Layers of a render: the static background (drawn once, cached as pixels), then ``animated``, then
-    ``foreground``. ``fig.tight_layout()`` runs whenever the background is redrawn, after the update, so titles
+    ``foreground``. A tight layout (``utils.style.tight_layout``) runs whenever the background is redrawn, after the update, so titles
     and labels set by the update are inside the picture.
     """
 
@@ -232,7 +232,7 @@ class Explorer(widgets.VBox):
         canvas = self.fig.canvas
         if self._background is None:
             if self.layout_figure:
-                self.fig.tight_layout()
+                tight_layout(self.fig)
             self._legends = self._legend_layers()
             canvas.draw()  # skips animated artists
             self._background = canvas.copy_from_bbox(self.fig.bbox)
