@@ -41,3 +41,12 @@ def uses_optional_module(nb) -> bool:
     """True if a code cell of the lesson imports one of ``OPTIONAL_MODULES`` (lesson 08's PyTorch comparison)."""
     return any(f"import {name}" in cell.source for cell in nb.cells if cell.cell_type == "code"
                for name in OPTIONAL_MODULES)
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds (user + system) of every child process this one has waited for: a kernel nbclient shut down, the
+    `make test` run with all its workers and kernels. Unlike wall time, other load on the machine does not add to it."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime

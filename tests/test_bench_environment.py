@@ -49,3 +49,13 @@ def test_the_lesson_with_an_optional_cell_is_found():
                for path in sorted((ROOT / "solutions").glob("*.ipynb"))}
     assert lessons["08_capstone.ipynb"], "lesson 08 compares with PyTorch in an optional cell"
     assert not lessons["01_neuron.ipynb"]
+
+
+def test_children_cpu_seconds_counts_a_finished_child_and_not_its_waiting():
+    from benchmarks.environment import children_cpu_seconds
+
+    before = children_cpu_seconds()
+    subprocess.run([sys.executable, "-c", "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+                    "time.sleep(0.5)"], check=True)
+    used = children_cpu_seconds() - before
+    assert 0.3 <= used < 0.8  # the busy 0.3 s and the interpreter's start, not the 0.5 s asleep
