@@ -183,6 +183,16 @@ def test_accuracy_handles_scores_labels_one_hot_and_binary():
     assert losses.accuracy(np.array([[0.9], [0.2]]), np.array([[1], [0]])) == 1.0
 
 
+def test_accuracy_is_a_python_float_equal_to_the_mean_of_hits_and_nan_for_no_samples(recwarn):
+    rng = np.random.default_rng(0)
+    for n, k in [(1, 3), (7, 2), (300, 3), (1797, 10)]:
+        scores, labels = rng.standard_normal((n, k)), rng.integers(0, k, n)
+        value = losses.accuracy(scores, labels)
+        assert type(value) is float and value == float(np.mean(np.argmax(scores, axis=1) == labels))  # bit for bit
+    assert np.isnan(losses.accuracy(np.zeros((0, 3)), np.zeros(0, dtype=np.int64)))
+    assert not recwarn.list  # no "mean of empty slice" warning
+
+
 # ------------------------------------------------------------------------------ gradients module
 def test_numerical_gradient_restores_x_and_rejects_ints():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])

@@ -13,6 +13,7 @@ The loop written out (lesson 07 first writes it by hand)::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -221,7 +222,7 @@ def fit(
             for X_batch, y_batch in minibatches(X, y, batch_size, rng):
                 y_pred = model.forward(X_batch)
                 batch_loss = model.loss.forward(y_pred, y_batch)
-                if not np.isfinite(batch_loss):
+                if not math.isfinite(batch_loss):
                     history.diverged_epoch = start + epoch + 1
                     return history
                 model.backward(y_pred, y_batch)
