@@ -706,8 +706,8 @@ def main(argv=None) -> int:
     lines += widget_section(changes=20 if args.quick else 40, repeats=10 if args.quick else 30)
 
     print("4/5 notebooks and make test ...", flush=True)
-    nb_times = bench_notebooks(runs=1 if args.quick else 3)
-    runs = len(next(iter(nb_times.values()))["run_all"])
+    runs = 1 if args.quick else 3
+    nb_times = bench_notebooks(runs=runs)
     median_run_all = {name: statistics.median(t["run_all"]) for name, t in nb_times.items()}
     over = [name for name, run_all in median_run_all.items() if run_all > NOTEBOOK_BUDGET_S]
     optional = ", ".join(OPTIONAL_MODULES)

@@ -141,8 +141,8 @@ class Explorer(widgets.VBox):
             splits each into ``(update, draw, encode)``.
 
     Layers of a render: the static background (drawn once, cached as pixels), then ``animated``, then
-    ``foreground``. A tight layout (``utils.style.tight_layout``) runs whenever the background is redrawn, after the update, so titles
-    and labels set by the update are inside the picture.
+    ``foreground``. A tight layout (``utils.style.tight_layout``) runs whenever the background is redrawn, after
+    the update, so titles and labels set by the update are inside the picture.
     """
 
     def __init__(self, fig: Figure, controls: dict, update: Callable[[SimpleNamespace], str | None],
