@@ -2,12 +2,23 @@
 references — float64 finite differences on random expressions that reuse values, and the vectorised utils
 network (Dense, Tanh, Sigmoid, BinaryCrossEntropy) on the same weights."""
 
+import gc
 import math
+import weakref
 
 import numpy as np
 import pytest
 
-from utils.autograd import MLP, Layer, Neuron, Value, binary_cross_entropy, topological_order, zero_grad
+from utils.autograd import (
+    MLP,
+    Layer,
+    Neuron,
+    Value,
+    binary_cross_entropy,
+    fewer_collections,
+    topological_order,
+    zero_grad,
+)
 from utils.gradients import rel_error
 from utils.losses import BinaryCrossEntropy, SoftmaxCrossEntropy
 
@@ -482,3 +493,56 @@ def test_each_input_of_a_node_gets_its_own_arrow_also_when_it_is_the_same_value(
         assert len(arrows) == n_arrows
         ends = {tuple(round(float(v), 1) for v in a.get_window_extent().get_points().ravel()) for a in arrows}
         assert len(ends) == n_arrows  # no two arrows drawn on top of each other
+
+
+# ------------------------------------------------------------------------------ the cycle collector
+def test_every_operation_leaves_a_cycle_that_only_the_collector_frees():
+    """The premise of fewer_collections (and of lesson 09's Section 7): reference counting alone does not free
+    a Value made by an operation, because it and its _backward refer to each other."""
+    gc.disable()
+    try:
+        product = Value(2.0) * 3
+        probe = weakref.ref(product)
+        del product
+        assert probe() is not None
+        gc.collect()
+        assert probe() is None
+    finally:
+        gc.enable()
+
+
+def test_fewer_collections_raises_the_threshold_and_restores_it_even_after_an_error():
+    before = gc.get_threshold()
+    with fewer_collections(12_345):
+        assert gc.get_threshold() == (12_345, *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError, match="inside"), fewer_collections():
+        assert gc.get_threshold()[0] == 100_000
+        raise RuntimeError("an error inside the block")
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "1000", None])
+def test_fewer_collections_rejects_what_is_not_a_positive_whole_number(bad):
+    before = gc.get_threshold()
+    with pytest.raises(ValueError, match=r"whole number ≥ 1, got"), fewer_collections(bad):
+        pass
+    assert gc.get_threshold() == before
+
+
+def test_training_inside_fewer_collections_computes_the_same_numbers():
+    X, y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), [1, 1, 0]
+
+    def train():
+        model = MLP([2, 4, 1], rng=np.random.default_rng(3))
+        for _ in range(3):
+            loss = binary_cross_entropy([model(list(row))[0] for row in X], y)
+            model.zero_grad()
+            loss.backward()
+            for p in model.parameters():
+                p.data -= 0.5 * p.grad
+        return [p.data for p in model.parameters()]
+
+    plain = train()
+    with fewer_collections():
+        assert train() == plain
