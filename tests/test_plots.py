@@ -7,7 +7,7 @@ import matplotlib.text
 import numpy as np
 import pytest
 
-from utils import activations, data, plots
+from utils import activations, data, plots, style
 from utils.gradients import finite_difference_errors
 
 X = np.array([1.0, -2.0, 3.0])
@@ -157,13 +157,58 @@ def test_loss_curves_keep_their_legend_beside_the_plot():
     assert len(set(styles)) == 2
 
 
-@pytest.mark.parametrize("title", ["label 0", "true 9, pred 8"])
-def test_image_grid_titles_never_touch_the_row_above(title):
-    fig = plots.plot_image_grid(np.zeros((12, 64)), [title] * 12, title="misclassified test digits")
-    _texts(fig)  # draws the figure
+def _boxes(fig):
+    """Draw the figure; returns the window boxes of its texts {text: box} and of its images, in order."""
+    texts = {t.get_text(): box for t, box in _texts(fig)}
     renderer = fig.canvas.get_renderer()
-    above, below = fig.axes[0], fig.axes[8]
-    assert below.title.get_window_extent(renderer).y1 < above.get_window_extent(renderer).y0
+    return texts, [image.get_window_extent(renderer) for image in fig.axes[0].images]
+
+
+@pytest.mark.parametrize("title", ["label {}", "true 9, pred {}"])
+def test_image_grid_titles_sit_on_their_own_image_and_never_touch_another(title):
+    titles = [title.format(i) for i in range(12)]
+    fig = plots.plot_image_grid(np.arange(12 * 64).reshape(12, 64), titles, title="misclassified test digits")
+    assert len(fig.axes) == 1 and len(fig.axes[0].images) == 12  # one Axes: fast to build and to draw
+    texts, images = _boxes(fig)
+    for i, (name, image) in enumerate(zip(titles, images, strict=True)):
+        box = texts[name]
+        assert image.y1 <= box.y0 <= image.y1 + 10  # just above its image
+        assert abs((box.x0 + box.x1) / 2 - (image.x0 + image.x1) / 2) < 1  # and centred on it
+        if i >= 8:  # second row: below the first row's images
+            assert box.y1 < images[i - 8].y0
+    everything = list(texts.values()) + images
+    for a, b in itertools.combinations(everything, 2):
+        assert not a.overlaps(b)
+    assert texts["misclassified test digits"].y0 > max(box.y1 for box in images)
+
+
+def test_image_grid_shows_each_image_with_its_own_grey_scale():
+    images = np.stack([np.arange(64.0), 100 + 5 * np.arange(64.0)])
+    fig = plots.plot_image_grid(images, ["a", "b"])
+    shown = fig.axes[0].images
+    for image, artist in zip(images, shown, strict=True):
+        np.testing.assert_array_equal(artist.get_array(), image.reshape(8, 8))
+        assert artist.get_clim() == (image.min(), image.max())
+        assert artist.get_cmap().name == "gray_r"
+
+
+def test_tile_figure_labels_rows_at_their_left_and_rejects_a_wrong_count():
+    tiles = [np.full((4, 4), float(i)) for i in range(6)]
+    fig = style.tile_figure(tiles, ncols=3, titles=["t1", "t2", "t3", "", "", ""], row_labels=["first", "second"],
+                            vmin=0, vmax=5, cmap="coolwarm")
+    texts, images = _boxes(fig)
+    assert set(texts) == {"t1", "t2", "t3", "first", "second"}
+    for r, name in enumerate(["first", "second"]):
+        row = images[3 * r: 3 * r + 3]
+        assert texts[name].x1 < row[0].x0  # left of its row
+        assert row[0].y0 <= (texts[name].y0 + texts[name].y1) / 2 <= row[0].y1  # level with it
+    assert images[3].y1 < images[0].y0  # rows go down
+    with pytest.raises(ValueError, match="one title per tile"):
+        style.tile_figure(tiles, ncols=3, titles=["x"])
+    with pytest.raises(ValueError, match="one row label per row"):
+        style.tile_figure(tiles, ncols=3, row_labels=["only one"])
+    with pytest.raises(ValueError, match="ncols must be at least 1"):
+        style.tile_figure(tiles, ncols=0)
 
 
 def test_leaky_relu_never_hides_relu():
@@ -331,3 +376,28 @@ def test_many_decade_log_axes_are_labelled_as_plain_text_powers_of_ten():
     assert "10⁻¹²" in labels or "10⁻¹⁰" in labels, labels
     formatter = ax.yaxis.get_major_formatter()
     assert [formatter(v, 0) for v in (1e-12, 1.0, 10.0, 3e-5, 0.0)] == ["10⁻¹²", "10⁰", "10¹", "", ""]
+
+
+def test_hidden_units_shows_each_neurons_activation_over_the_plane_scaled_per_model():
+    from utils.activations import Tanh
+    from utils.generalization_plots import plot_hidden_units
+    from utils.layers import Dense
+    from utils.model import Sequential
+
+    X, y = data.spiral(samples=10, classes=3, seed=0)
+    rng = np.random.default_rng(0)
+    models = {"a": Sequential([Dense(2, 3, rng=rng), Tanh(), Dense(3, 3, rng=rng)]),
+              "b": Sequential([Dense(2, 3, rng=rng), Tanh(), Dense(3, 3, rng=rng)])}
+    fig = plot_hidden_units(models, X, y, n_units=3, resolution=7)
+    xx, _, points = plots.grid_over(X, resolution=7)
+    shown = fig.axes[0].images
+    assert len(shown) == 6
+    for row, model in enumerate(models.values()):
+        hidden = model.layers[1].forward(model.layers[0].forward(points))
+        scaled = hidden / np.max(np.abs(hidden))
+        for unit in range(3):
+            artist = shown[3 * row + unit]
+            np.testing.assert_allclose(artist.get_array(), scaled[:, unit].reshape(xx.shape))
+            assert artist.get_clim() == (-1, 1) and artist.origin == "lower"
+    texts, _ = _boxes(fig)
+    assert set(texts) == {"neuron 1", "neuron 2", "neuron 3", "a", "b"}  # titles on the first row only

@@ -14,7 +14,7 @@ import numpy as np
 
 from utils.activations import ReLU, Tanh
 from utils.layers import Dense
-from utils.style import TightLayout, new_figure, power_of_ten_ticks
+from utils.style import TightLayout, new_figure, power_of_ten_ticks, tile_figure
 
 #: starting scales the lesson compares: name -> std of the weights as a function of the fan-in n
 SCALES = {
@@ -130,23 +130,15 @@ def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 40
     blue (−1) to red (+1). Identical tiles in a row are neurons that learned the same thing. Returns the figure."""
     from utils.plots import grid_over
 
-    fig, axes = new_figure(1.15 * n_units + 0.9, 1.25 * len(models) + 0.5, ncols=n_units, nrows=len(models),
-                           squeeze=False)
     xx, yy, points = grid_over(X, resolution=resolution)
-    for row, (name, model) in enumerate(models.items()):
+    tiles = []
+    for model in models.values():
         hidden = model.layers[1].forward(model.layers[0].forward(points))
         scale = max(1e-12, float(np.max(np.abs(hidden[:, :n_units]))))
-        for unit in range(n_units):
-            ax = axes[row, unit]
-            ax.imshow(hidden[:, unit].reshape(xx.shape) / scale, origin="lower", cmap="coolwarm", vmin=-1, vmax=1,
-                      extent=(xx.min(), xx.max(), yy.min(), yy.max()), interpolation="nearest")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if row == 0:
-                ax.set_title(f"neuron {unit + 1}", fontsize=10)
-        axes[row, 0].set_ylabel(name, fontsize=10)
-    fig.set_layout_engine(TightLayout(pad=0.4))
-    return fig
+        tiles += [hidden[:, unit].reshape(xx.shape) / scale for unit in range(n_units)]
+    titles = [f"neuron {unit + 1}" for unit in range(n_units)] + [""] * (n_units * (len(models) - 1))
+    return tile_figure(tiles, ncols=n_units, titles=titles, row_labels=list(models), tile=1.0, column=1.15,
+                       origin="lower", cmap="coolwarm", vmin=-1, vmax=1, interpolation="nearest")
 
 
 def train_spiral_net(X, y, lam: float, epochs: int = 500, hidden: int = 64, seed: int = 0):

@@ -29,6 +29,7 @@ from utils.style import (  # noqa: F401  (re-exported: lessons and widgets impor
     number,
     plain_log_ticks,
     power_of_ten_ticks,
+    tile_figure,
     use_course_style,
 )
 
@@ -569,18 +570,7 @@ def plot_image_grid(images, titles: Sequence[str], shape: tuple[int, int] = (8, 
         ax.set_axis_off()
         ax.text(0.5, 0.5, "nothing to show", ha="center", va="center")
         return fig
-    nrows = int(np.ceil(n / ncols))
     longest = max((len(t) for t in titles), default=0)
-    width = max(1.1, 0.075 * longest + 0.3)  # a column wide enough for its 10-pt title
-    # a row: the square image (at most the column width) plus room for its title, so no title touches the row above
-    fig, axes = _figure(ncols=ncols, nrows=nrows, size=(width * ncols, (min(width, 1.3) + 0.45) * nrows), squeeze=False)
-    for i, ax in enumerate(axes.ravel()):
-        ax.set_axis_off()
-        ax.set_xticks([]), ax.set_yticks([])  # hidden anyway; without ticks, placing the title measures none (faster)
-        if i < n:
-            ax.imshow(images[i].reshape(shape), cmap="gray_r")
-            ax.set_title(titles[i], fontsize=10)
-    if title:
-        fig.suptitle(title)
-    fig.set_layout_engine(TightLayout())
-    return fig
+    column = max(1.1, 0.075 * longest + 0.3)  # a column wide enough for its 10-pt title
+    return tile_figure([image.reshape(shape) for image in images], ncols=min(ncols, n), titles=titles,
+                       title=title, tile=min(column, 1.3) - 0.1, column=column, cmap="gray_r")

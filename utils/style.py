@@ -9,6 +9,7 @@ returned figure exactly once. Numbers inside pictures are written by ``number`` 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 import matplotlib
@@ -210,6 +211,55 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, *, s
         return fig, []
     axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
     return fig, (axes if not squeeze else list(axes.flat))
+
+
+def tile_figure(tiles: Sequence, ncols: int, *, titles: Sequence[str] | None = None,
+                row_labels: Sequence[str] | None = None, title: str = "", tile: float = 1.0,
+                column: float | None = None, **imshow_kw):
+    """A grid of small images, each with an optional 10-pt title above it, drawn in **one** Axes.
+
+    tiles: a sequence of 2-D arrays (any sizes), placed left to right, ``ncols`` to a row; titles: one per tile
+    (``""`` for none); row_labels: one per row, written upright at its left; title: above the whole grid;
+    tile: a tile's side in inches; column: a column's width in inches (default ``tile`` + 0.15; wider for
+    long titles); ``imshow_kw`` goes to every ``imshow`` (``cmap``, ``vmin``, ``origin``, ...), so each tile
+    keeps its own colour scale unless ``vmin``/``vmax`` fix one.
+
+    Why one Axes: the Axes' own coordinates are inches (the Axes fills the figure), so every tile and title
+    sits where this function puts it and no layout engine has to measure anything. Sixteen separate Axes
+    took four times as long to build and draw. Returns the figure.
+    """
+    if ncols < 1:
+        raise ValueError(f"tile_figure: ncols must be at least 1, got {ncols}")
+    n = len(tiles)
+    titles = list(titles) if titles is not None else [""] * n
+    if len(titles) != n:
+        raise ValueError(f"tile_figure: expected one title per tile ({n}), got {len(titles)}")
+    nrows = max(1, -(-n // ncols))
+    if row_labels is not None and len(row_labels) != nrows:
+        raise ValueError(f"tile_figure: expected one row label per row ({nrows}), got {len(row_labels)}")
+    column = max(column or 0.0, tile + 0.15)
+    # above each row: a 10-pt line for its tiles' titles, or only a gap when the row has none
+    room = [0.3 if any(t.strip() for t in titles[r * ncols:(r + 1) * ncols]) else 0.12 for r in range(nrows)]
+    head = 0.45 if title else 0.0  # room for the figure's title
+    left = 0.35 if row_labels is not None else 0.0  # room for upright row labels
+    width, height = left + column * ncols, head + sum(room) + (tile + 0.1) * nrows
+    tops = [height - head - sum(room[:r + 1]) - r * (tile + 0.1) for r in range(nrows)]  # each row's tile top
+    fig, _ = new_figure(width, height, ncols=0)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    for i, (image, label) in enumerate(zip(tiles, titles, strict=True)):
+        r, c = divmod(i, ncols)
+        x0 = left + c * column + (column - tile) / 2
+        ax.imshow(np.asarray(image), extent=(x0, x0 + tile, tops[r] - tile, tops[r]), **imshow_kw)
+        if label.strip():
+            ax.text(x0 + tile / 2, tops[r] + 0.06, label, ha="center", va="bottom", fontsize=10)
+    for r, label in enumerate(row_labels or []):
+        ax.text(left - 0.08, tops[r] - tile / 2, label, rotation=90, ha="right", va="center", fontsize=10)
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
 def signed(value: float, decimals: int = 2) -> str:
