@@ -713,6 +713,23 @@ def test_references_pass_quietly():
         assert result and result.line.startswith("✓")
 
 
+def test_a_check_leaves_the_garbage_collector_as_it_found_it():
+    """The cases run inside utils.autograd.fewer_collections; the learner's kernel gets its setting back, also
+    when the learner's function raises."""
+    import gc
+
+    def crashes(*args):
+        raise RuntimeError("a learner's bug")
+
+    before = gc.get_threshold()
+    for check in CHECKS:
+        checks.run_quietly(check, check.reference)
+        assert gc.get_threshold() == before
+        result = checks.run_quietly(check, crashes)
+        assert result is not None and not result.passed
+        assert gc.get_threshold() == before
+
+
 # ------------------------------------------------------------------------------ the second line and the display
 def _lesson_09_headings() -> set[str]:
     import json

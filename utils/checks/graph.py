@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from utils.autograd import Value
+from utils.autograd import Value, fewer_collections
 from utils.checks.checker import Mistake
 from utils.checks.result import CheckResult, emit, fmt, second_line
 
@@ -144,7 +144,8 @@ class GraphChecker:
 
     def __call__(self, student_fn: Any) -> CheckResult:
         try:
-            return self._check(student_fn)
+            with fewer_collections():  # the cases make thousands of Values in reference cycles (utils.autograd)
+                return self._check(student_fn)
         except Exception as exc:  # noqa: BLE001 — a checker never crashes a learner's notebook
             return self._finish(False, f"✗ check_{self.name}: the checker could not judge this function "
                                        f"({type(exc).__name__}: {exc})", problem="checker error")
