@@ -130,7 +130,7 @@ def plot_hidden_units(models: dict, X, y, n_units: int = 8, resolution: int = 40
     blue (−1) to red (+1). Identical tiles in a row are neurons that learned the same thing. Returns the figure."""
     from utils.plots import grid_over
 
-    xx, yy, points = grid_over(X, resolution=resolution)
+    xx, _, points = grid_over(X, resolution=resolution)
     tiles = []
     for model in models.values():
         hidden = model.layers[1].forward(model.layers[0].forward(points))
