@@ -1,6 +1,8 @@
 """Every widget factory, driven without a kernel (MPLBACKEND=Agg): set each control, the picture
 changes, and the state is what the controls say."""
 
+import re
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
@@ -221,10 +223,13 @@ def test_titles_set_by_an_update_are_inside_the_picture():
     assert box.y1 <= digits.fig.bbox.y1
 
 
-def test_png_encoder_writes_the_exact_pixels():
+def test_png_encoder_writes_the_exact_pixels(monkeypatch):
     import io
+    import zlib
 
     import PIL.Image
+
+    from utils.widgets import rendering
 
     def decoded(png: bytes) -> np.ndarray:
         picture = PIL.Image.open(io.BytesIO(png))
@@ -232,16 +237,39 @@ def test_png_encoder_writes_the_exact_pixels():
         assert picture.mode == "RGBA"
         return np.asarray(picture)
 
+    assert rendering._deflate.__name__ == "isal.isal_zlib"  # requirements.txt installs ISA-L here
     explorer = W.playground()
     canvas = explorer.fig.canvas
-    for threads, band_rows in [(1, 16), (2, 16), (2, 7), (1, 10_000)]:
-        assert np.array_equal(decoded(W.encode_png(canvas, threads=threads, band_rows=band_rows)),
-                              np.asarray(canvas.buffer_rgba()))
-    # a frame after a change re-uses the compressed bands whose rows did not change, and is still exact
+    for level in range(4):
+        assert np.array_equal(decoded(W.encode_png(canvas, level)), np.asarray(canvas.buffer_rgba()))
+    with monkeypatch.context() as patch:  # where ISA-L has no wheel: the standard library's zlib, same pixels
+        patch.setattr(rendering, "_deflate", zlib)
+        assert np.array_equal(decoded(W.encode_png(canvas)), np.asarray(canvas.buffer_rgba()))
+    # every frame after a change is exact too, also when the figure's size changes between frames
     explorer = W.softmax_explorer()
-    explorer.controls["z0"].value = -1.0
-    assert 0 < explorer._encoder.last_reused < len(explorer._encoder._bands)
-    assert np.array_equal(decoded(bytes(explorer.image.value)), np.asarray(explorer.fig.canvas.buffer_rgba()))
+    for value in (-1.0, 2.5):
+        explorer.controls["z0"].value = value
+        assert np.array_equal(decoded(bytes(explorer.image.value)), np.asarray(explorer.fig.canvas.buffer_rgba()))
+    encoder, fig = W.PNGEncoder(), explorer.fig
+    for size in ((4, 3), (6, 2)):
+        fig.set_size_inches(*size)
+        fig.canvas.draw()
+        assert np.array_equal(decoded(encoder.encode(fig.canvas)), np.asarray(fig.canvas.buffer_rgba()))
+
+
+@pytest.mark.parametrize("level", [4, -1, 1.0, True, "1", None])
+def test_png_encoder_rejects_a_level_its_deflate_does_not_have(level, monkeypatch):
+    import zlib
+
+    from utils.widgets import rendering
+
+    with pytest.raises(ValueError, match=r"whole number 0\.\.3 \(ISA-L's levels\), got " + re.escape(repr(level))):
+        W.PNGEncoder(level)
+    monkeypatch.setattr(rendering, "_deflate", zlib)  # the fallback has zlib's levels 0..9
+    assert W.PNGEncoder(9).compress_level == 9
+    if level != 4:
+        with pytest.raises(ValueError, match=r"whole number 0\.\.9 \(zlib's levels\), got " + re.escape(repr(level))):
+            W.PNGEncoder(level)
 
 
 def test_refresh_timings_are_recorded():

@@ -1,5 +1,5 @@
-"""Turning a figure into pixels fast: the PNG encoder that re-compresses only changed rows, a heatmap artist that
-writes pixels straight into the Agg buffer, and the image widget that sends a PNG to the page as a data: URL.
+"""Turning a figure into pixels fast: the PNG encoder, a heatmap artist that writes pixels straight into the Agg
+buffer, and the image widget that sends a PNG to the page as a data: URL.
 
 This is the engine room of the widgets (``utils.widgets.engine``): a lesson never calls it directly.
 """
@@ -7,121 +7,59 @@ This is the engine room of the widgets (``utils.widgets.engine``): a lesson neve
 from __future__ import annotations
 
 import base64
-import functools
-import os
+import numbers
 import struct
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.artist import Artist
 from traitlets import Unicode
 
+try:  # Intel's ISA-L deflate: level 1 compresses a widget frame 5-12x faster than zlib's, to about the same size
+    from isal import isal_zlib as _deflate
+except ImportError:  # no wheel for this platform (Intel macOS, Python 3.12+): the standard library's zlib, slower
+    _deflate = zlib
+
 
 def _png_chunk(tag: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload) & 0xFFFFFFFF)
 
 
-def _adler32_combine(first: int, second: int, second_length: int) -> int:
-    """adler32 of a + b from adler32(a), adler32(b) and len(b) (zlib's adler32_combine)."""
-    base = 65521
-    a1, b1, a2, b2 = first & 0xFFFF, first >> 16, second & 0xFFFF, second >> 16
-    low = (a1 + a2 - 1) % base
-    high = (b1 + b2 + (second_length % base) * (a1 - 1)) % base
-    return (high << 16) | low
-
-
-@functools.cache
-def _encoder_threads() -> ThreadPoolExecutor:
-    """Two threads for compressing bands of a PNG, started the first time an image needs them (never on import)."""
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="png")
-
-
-_LAST_BLOCK = b"\x03\x00"  # an empty final deflate block (fixed Huffman): ends a stream of sync-flushed parts
-
-
-def _deflate_rows(rows: np.ndarray, level: int) -> tuple[bytes, int]:
-    """PNG scanlines ``(n, 4 * width + 1)`` (filter byte + RGBA pixels) as raw deflate data ending on a byte
-    boundary (sync flush, not final) and their adler32. Independent of any other part, so parts can be cached
-    and concatenated."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return compressor.compress(rows) + compressor.flush(zlib.Z_SYNC_FLUSH), zlib.adler32(rows)
-
-
 class PNGEncoder:
-    """Encodes a canvas as a PNG, fast, re-compressing only the rows that changed since the last frame.
+    """Encodes a drawn canvas as an 8-bit RGBA PNG, fast enough to send every slider move.
 
-    How: the Agg buffer's rows get a filter byte 0 (none) and are copied as they are (8-bit RGBA: dropping the
-    alpha channel costs more than deflating it), and the rows are cut into bands of ``band_rows``. Each band is
-    compressed on its own (zlib level 1, sync flush), so the PNG's zlib stream is the bands' parts joined plus an
-    empty final block, with the adler32 combined from the parts'. A band whose pixels equal the previous frame's
-    keeps its compressed part: a slider change re-encodes only the rows its artists touch (titles, tick labels
-    and legends above or below the plot are never compressed twice). Changed bands are compressed in two threads
-    (zlib releases the GIL); all buffers are kept between frames. Numbers in ``benchmarks/RESULTS.md``.
+    How: the Agg buffer's rows are copied as they are behind a filter byte 0 (none), into one buffer kept between
+    frames (8-bit RGBA: dropping the alpha channel costs more than deflating it), and the whole frame is deflated
+    in one call at level 1 by ISA-L (``isal``; the standard library's zlib where ISA-L has no wheel). A 1 Mpixel
+    frame takes 1-3 ms. Numbers and the encoders compared in ``benchmarks/RESULTS.md``.
     """
 
-    def __init__(self, band_rows: int = 16, compress_level: int = 1, threads: int | None = None):
-        self.band_rows, self.compress_level = band_rows, compress_level
-        self.threads = threads or (2 if (os.cpu_count() or 1) > 1 else 1)
-        self._shape: tuple[int, int] | None = None
-        self.last_reused = 0  # bands reused in the last frame (for the benchmarks)
-
-    def _reset(self, height: int, width: int) -> None:
-        self._shape = (height, width)
-        self._rows = np.zeros((height, 4 * width + 1), np.uint8)  # filter byte 0, then the RGBA pixels
-        self._previous = np.zeros((height, width), np.uint32)
-        self._differs = np.zeros((height, width), bool)
-        edges = list(range(0, height, self.band_rows)) + [height]
-        self._bands = list(zip(edges[:-1], edges[1:], strict=True))
-        self._parts: list[tuple[bytes, int]] = [(b"", 1)] * len(self._bands)
-
-    def _compress(self, pixels: np.ndarray, indices: list[int]) -> list[tuple[bytes, int]]:
-        parts = []
-        for i in indices:
-            lo, hi = self._bands[i]
-            self._rows[lo:hi, 1:] = pixels[lo:hi].view(np.uint8).reshape(hi - lo, -1)
-            self._previous[lo:hi] = pixels[lo:hi]
-            parts.append(_deflate_rows(self._rows[lo:hi], self.compress_level))
-        return parts
+    def __init__(self, compress_level: int = 1):
+        best, name = (9, "zlib") if _deflate is zlib else (3, "ISA-L")
+        if isinstance(compress_level, bool) or not isinstance(compress_level, numbers.Integral) \
+                or not 0 <= compress_level <= best:
+            raise ValueError(f"PNGEncoder: compress_level must be a whole number 0..{best} ({name}'s levels), "
+                             f"got {compress_level!r}")
+        self.compress_level = int(compress_level)
+        self._rows = np.zeros((0, 1), np.uint8)
 
     def encode(self, canvas) -> bytes:
         """The canvas (``FigureCanvasAgg``, drawn) as PNG bytes."""
         rgba = np.asarray(canvas.buffer_rgba())
         height, width = rgba.shape[:2]
-        pixels = rgba.view(np.uint32).reshape(height, width)
-        if self._shape != (height, width):
-            self._reset(height, width)
-            todo = list(range(len(self._bands)))
-        else:
-            np.not_equal(pixels, self._previous, out=self._differs)
-            changed = self._differs.any(axis=1)
-            todo = [i for i, (lo, hi) in enumerate(self._bands) if changed[lo:hi].any()]
-        self.last_reused = len(self._bands) - len(todo)
-        if todo:
-            groups = [todo] if self.threads == 1 or len(todo) < 4 else [todo[: len(todo) // 2], todo[len(todo) // 2:]]
-            results = ([self._compress(pixels, groups[0])] if len(groups) == 1
-                       else list(_encoder_threads().map(lambda group: self._compress(pixels, group), groups)))
-            for indices, parts in zip(groups, results, strict=True):
-                for i, part in zip(indices, parts, strict=True):
-                    self._parts[i] = part
-        row_bytes = self._rows.shape[1]
-        checksum = self._parts[0][1]
-        for (lo, hi), (_, adler) in zip(self._bands[1:], self._parts[1:], strict=True):
-            checksum = _adler32_combine(checksum, adler, (hi - lo) * row_bytes)
-        stream = [b"\x78\x01", *(part for part, _ in self._parts), _LAST_BLOCK, struct.pack(">I", checksum)]
-        crc = zlib.crc32(b"IDAT")
-        for piece in stream:
-            crc = zlib.crc32(piece, crc)
+        if self._rows.shape != (height, 4 * width + 1):
+            self._rows = np.zeros((height, 4 * width + 1), np.uint8)  # column 0: each row's filter byte, 0
+        self._rows[:, 1:] = rgba.reshape(height, 4 * width)
         header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
         return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
-                         struct.pack(">I", sum(len(piece) for piece in stream)), b"IDAT", *stream,
-                         struct.pack(">I", crc & 0xFFFFFFFF), _png_chunk(b"IEND", b"")])
+                         _png_chunk(b"IDAT", _deflate.compress(self._rows, self.compress_level)),
+                         _png_chunk(b"IEND", b"")])
 
 
-def encode_png(canvas, compress_level: int = 1, threads: int | None = None, band_rows: int = 16) -> bytes:
-    """The canvas as an RGBA PNG (one frame, nothing cached): see ``PNGEncoder``."""
-    return PNGEncoder(band_rows, compress_level, threads).encode(canvas)
+def encode_png(canvas, compress_level: int = 1) -> bytes:
+    """The canvas as an RGBA PNG (one frame): see ``PNGEncoder``."""
+    return PNGEncoder(compress_level).encode(canvas)
 
 
 class PixelImage(Artist):
