@@ -267,8 +267,6 @@ def _nudge(control, k: int):
         control.value = min(control.max, max(control.min, control.value + span))
 
 
-BOUNDARY = {"overfitting_explorer", "playground", "neuron_explorer"}
-"""Widgets that redraw a decision boundary or heatmap (budget 100 ms); the others are line plots (50 ms)."""
 
 BROWSER_JSON = ROOT / "screenshots" / "figures" / "browser_latency.json"
 """Written by tests/browser/test_widgets_browser.py (JupyterLab in Chromium at device pixel ratio 2)."""
@@ -296,7 +294,7 @@ def bench_widgets(changes: int):
         cpu_ms = (time.process_time() - cpu) / changes * 1e3
         t = np.array(explorer.timings_ms)
         split = np.median(np.array(explorer.timings_detail), axis=0)
-        budget = 100 if name in BOUNDARY else 50
+        budget = W.BUDGET_MS[name]
         width, height = explorer.fig.canvas.get_width_height()
         results[name] = {"median": float(np.median(t)), "p95": float(np.percentile(t, 95)), "cpu": cpu_ms,
                          "split": split.tolist(), "budget": budget, "pixels": (width, height),

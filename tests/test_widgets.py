@@ -160,6 +160,14 @@ def test_every_widget_is_crisp_legible_and_fully_labelled(name):
     # CSS hooks the slides rely on
     assert "nn-explorer" in explorer._dom_classes and "nn-figure" in explorer.image._dom_classes
     assert "nn-readout" in explorer.readout._dom_classes and "nn-controls" in explorer.children[0]._dom_classes
+    # its budget (DESIGN §5) follows what it redraws: 100 ms only where a heatmap or decision regions are redrawn
+    from utils.widgets.rendering import PixelImage, RegionImage
+
+    if W.BUDGET_MS[name] == 100:
+        assert any(isinstance(artist, PixelImage) for artist in explorer.animated), name
+    if any(isinstance(artist, RegionImage) for artist in explorer.animated):
+        assert W.BUDGET_MS[name] == 100, name
+    assert W.BUDGET_MS[name] in (50, 100)
 
 
 def _pixel(explorer, x, y) -> np.ndarray:

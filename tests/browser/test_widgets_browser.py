@@ -32,30 +32,34 @@ import pytest
 from conftest import SCREENSHOTS
 from test_browser import _assert_no_errors, _open_and_run_all
 
+from utils.widgets import BUDGET_MS
+
 FIGURES = SCREENSHOTS / "figures"
 MOVES = 9  # slider moves per widget (alternating right / left); each must change the image
 REDRAW_TIMEOUT_MS = 60_000  # "eventually": a move whose image has not changed after a minute is a broken widget
 LATENCY_JSON = FIGURES / "browser_latency.json"
 
-# name -> (code that builds the widget, the lesson it comes from, budget in ms: reported by `make bench`, not asserted)
+# name -> (code that builds the widget, the lesson it comes from, budget in ms: utils.widgets.BUDGET_MS, reported by
+# `make bench`, not asserted)
 GALLERY = {
-    "hello_slider": ("W.hello_slider()", "00", 50),
-    "neuron_explorer": ("W.neuron_explorer()", "01", 100),
-    "neuron_explorer_spiral": ('W.neuron_explorer(w1=1.0, w2=0.5, b=0.0, activation="relu", data_xy=(X, y))', "02", 100),
-    "activation_explorer": ("W.activation_explorer()", "03", 50),
-    "softmax_explorer": ("W.softmax_explorer()", "03", 50),
-    "outlier_explorer": ("W.outlier_explorer()", "04", 50),
-    "probability_loss_explorer": ("W.probability_loss_explorer()", "04", 50),
-    "secant_explorer": ("W.secant_explorer()", "05", 50),
-    "learning_rate_explorer": ("W.learning_rate_explorer()", "07", 50),
-    "loss_surface_explorer": ("W.loss_surface_explorer()", "07", 50),
-    "batch_size_explorer": ("W.batch_size_explorer()", "07", 50),
-    "playground": ("W.playground()", "07", 100),
-    "overfitting_explorer": ("W.overfitting_explorer()", "07", 100),
-    "digit_browser": ("W.digit_browser()", "08", 50),
-    "init_explorer": ("W.init_explorer()", "10", 100),
-    "l2_explorer": ("W.l2_explorer()", "10", 100),
+    "hello_slider": ("W.hello_slider()", "00"),
+    "neuron_explorer": ("W.neuron_explorer()", "01"),
+    "neuron_explorer_spiral": ('W.neuron_explorer(w1=1.0, w2=0.5, b=0.0, activation="relu", data_xy=(X, y))', "02"),
+    "activation_explorer": ("W.activation_explorer()", "03"),
+    "softmax_explorer": ("W.softmax_explorer()", "03"),
+    "outlier_explorer": ("W.outlier_explorer()", "04"),
+    "probability_loss_explorer": ("W.probability_loss_explorer()", "04"),
+    "secant_explorer": ("W.secant_explorer()", "05"),
+    "learning_rate_explorer": ("W.learning_rate_explorer()", "07"),
+    "loss_surface_explorer": ("W.loss_surface_explorer()", "07"),
+    "batch_size_explorer": ("W.batch_size_explorer()", "07"),
+    "playground": ("W.playground()", "07"),
+    "overfitting_explorer": ("W.overfitting_explorer()", "07"),
+    "digit_browser": ("W.digit_browser()", "08"),
+    "init_explorer": ("W.init_explorer()", "10"),
+    "l2_explorer": ("W.l2_explorer()", "10"),
 }
+GALLERY = {name: (code, lesson, BUDGET_MS[name.removesuffix("_spiral")]) for name, (code, lesson) in GALLERY.items()}
 
 # Sliders that set up the next training run instead of redrawing (the playground's learning rate and batch size take
 # effect at the next press of "step"): a move must not fail, and the next step must change the image.

@@ -51,6 +51,12 @@ FACTORIES = {
 }
 """Every widget factory by name (the tests and the benchmarks walk this)."""
 
-__all__ = ["CSS_DPI", "FACTORIES", "OUTLIER_COLOR", "PIXEL_RATIO", "Explorer", "FigureImage", "PNGEncoder", "PixelImage",
+REDRAWS_A_HEATMAP = {"neuron_explorer", "overfitting_explorer", "playground", "init_explorer", "l2_explorer"}
+BUDGET_MS = {name: 100 if name in REDRAWS_A_HEATMAP else 50 for name in FACTORIES}
+"""DESIGN §5's budget for one slider change, end to end in a browser at 2x pixels: 100 ms for a widget that redraws
+a heatmap or decision regions, 50 ms for the line and bar plots. `make bench` measures against it; no test asserts
+a time (the browser tests and the benchmarks read this one table)."""
+
+__all__ = ["BUDGET_MS", "CSS_DPI", "FACTORIES", "OUTLIER_COLOR", "PIXEL_RATIO", "Explorer", "FigureImage", "PNGEncoder", "PixelImage",
            "Playground", "choice_slider", "descent_path", "dropdown", "encode_png", "live_explorers", "log_slider",
            "new_figure", "slider", *FACTORIES]
