@@ -413,6 +413,8 @@ def plot_cost(n_params: Sequence[int], series: dict[str, Sequence[float]], ylabe
     for i, (name, values) in enumerate(series.items()):
         ax.loglog(n_params, values, marker=CLASS_MARKERS[i % len(CLASS_MARKERS)], ls=_LINESTYLES[i % 2], label=name)
     ax.set(xlabel="number of parameters", ylabel=ylabel, title=title)
+    power_of_ten_ticks(ax.xaxis)
+    power_of_ten_ticks(ax.yaxis)
     ax.grid(alpha=0.3, which="both")
     ax.legend()
     fig.set_layout_engine(TightLayout())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from utils import gradients, my_library
-from utils.style import POINT_EDGE
+from utils.style import POINT_EDGE, power_of_ten_ticks
 from utils.widgets.engine import Explorer, log_slider, new_figure
 
 
@@ -35,6 +35,8 @@ def secant_explorer(h: float = 0.5, x0: float = 1.0) -> Explorer:
     now = ax_err.axvline(h, color="0.3", lw=1.2, label="this h")
     ax_err.set(xlabel="h (big on the left)", ylabel="|error|", ylim=(1e-17, 10), title="error vs h")
     ax_err.invert_xaxis()
+    power_of_ten_ticks(ax_err.xaxis)
+    power_of_ten_ticks(ax_err.yaxis)
     ax_err.legend(loc="lower left")
 
     piece = my_library.use("numerical_derivative")
