@@ -267,7 +267,6 @@ def _nudge(control, k: int):
         control.value = min(control.max, max(control.min, control.value + span))
 
 
-
 BROWSER_JSON = ROOT / "screenshots" / "figures" / "browser_latency.json"
 """Written by tests/browser/test_widgets_browser.py (JupyterLab in Chromium at device pixel ratio 2)."""
 
