@@ -302,7 +302,7 @@ def bench_widgets(changes: int):
 
 
 def bench_encoders(repeats: int):
-    """PNG and other encodings of one widget frame (the playground, 1680 x 760 px): ms and kB."""
+    """PNG and other encodings of one widget frame (the playground, 1560 x 720 px): ms and kB."""
     import io
     import zlib
     from unittest.mock import patch

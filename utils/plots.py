@@ -552,14 +552,14 @@ def plot_confusion_matrix(cm, class_names: Sequence[str] | None = None, title: s
     # one quad per cell (imshow would resample the k x k picture to the output's pixels: 60-90 ms at 2x)
     edges = np.arange(k + 1) - 0.5
     ax.pcolormesh(edges, edges, image)
-    ax.set(xlim=(edges[0], edges[-1]), ylim=(edges[-1], edges[0]), aspect="equal")  # row 0 on top
     for i in range(k):
         for j in range(k):
             if cm[i, j]:
                 # inside its cell by construction: no layout needs to measure it (in_layout=False)
                 ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=10, in_layout=False,
                         color="white" if strength[i, j] > 0.6 else "black")
-    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
+    ax.set(xlim=(edges[0], edges[-1]), ylim=(edges[-1], edges[0]), aspect="equal",  # row 0 on top
+           xticks=range(k), yticks=range(k), xlabel="predicted", ylabel="true", title=title)
     ax.set_xticklabels(names)
     ax.set_yticklabels(names)
     fig.set_layout_engine(TightLayout())

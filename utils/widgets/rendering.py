@@ -23,7 +23,8 @@ except ImportError:  # no wheel for this platform (Intel macOS, Python 3.12+): t
 
 
 def _png_chunk(tag: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", len(payload)) + tag + payload + struct.pack(">I", zlib.crc32(tag + payload) & 0xFFFFFFFF)
+    """One PNG chunk: length, tag, payload, CRC of tag and payload (the payload is copied once, not three times)."""
+    return b"".join((struct.pack(">I", len(payload)), tag, payload, struct.pack(">I", zlib.crc32(payload, zlib.crc32(tag)))))
 
 
 class PNGEncoder:
