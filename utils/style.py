@@ -103,10 +103,10 @@ def retina_png(fig: Figure):
     empty figure, as IPython's formatter does.
     """
     import base64
-    import io
 
     from matplotlib.colors import to_rgba
-    from matplotlib.image import imsave
+
+    from utils.png import still_png
 
     if not fig.axes and not fig.lines:
         return None
@@ -139,10 +139,8 @@ def retina_png(fig: Figure):
     src_bottom, src_right = min(bottom, rows), min(right, cols)
     image[src_top - top:src_bottom - top, src_left - left:src_right - left] = \
         pixels[src_top:src_bottom, src_left:src_right]
-    buffer = io.BytesIO()
-    imsave(buffer, image, format="png", dpi=dpi)
     shown = {"width": image.shape[1] // PIXEL_RATIO, "height": image.shape[0] // PIXEL_RATIO}
-    return base64.b64encode(buffer.getvalue()).decode("ascii"), shown
+    return base64.b64encode(still_png(image, dpi=dpi)).decode("ascii"), shown
 
 
 @contextmanager

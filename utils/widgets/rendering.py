@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import numbers
-import struct
 import zlib
 
 import ipywidgets as widgets
@@ -16,15 +15,12 @@ import numpy as np
 from matplotlib.artist import Artist
 from traitlets import Unicode
 
+from utils.png import filtered_rows, png_file
+
 try:  # Intel's ISA-L deflate: level 1 compresses a widget frame 5-12x faster than zlib's, to about the same size
     from isal import isal_zlib as _deflate
 except ImportError:  # no wheel for this platform (Intel macOS, Python 3.12+): the standard library's zlib, slower
     _deflate = zlib
-
-
-def _png_chunk(tag: bytes, payload: bytes) -> bytes:
-    """One PNG chunk: length, tag, payload, CRC of tag and payload (the payload is copied once, not three times)."""
-    return b"".join((struct.pack(">I", len(payload)), tag, payload, struct.pack(">I", zlib.crc32(payload, zlib.crc32(tag)))))
 
 
 class PNGEncoder:
@@ -43,19 +39,14 @@ class PNGEncoder:
             raise ValueError(f"PNGEncoder: compress_level must be a whole number 0..{best} ({name}'s levels), "
                              f"got {compress_level!r}")
         self.compress_level = int(compress_level)
-        self._rows = np.zeros((0, 1), np.uint8)
+        self._rows: np.ndarray | None = None
 
     def encode(self, canvas) -> bytes:
         """The canvas (``FigureCanvasAgg``, drawn) as PNG bytes."""
         rgba = np.asarray(canvas.buffer_rgba())
         height, width = rgba.shape[:2]
-        if self._rows.shape != (height, 4 * width + 1):
-            self._rows = np.zeros((height, 4 * width + 1), np.uint8)  # column 0: each row's filter byte, 0
-        self._rows[:, 1:] = rgba.reshape(height, 4 * width)
-        header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
-        return b"".join([b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
-                         _png_chunk(b"IDAT", _deflate.compress(self._rows, self.compress_level)),
-                         _png_chunk(b"IEND", b"")])
+        self._rows = filtered_rows(rgba, out=self._rows)  # the buffer of the last frame, when the size is the same
+        return png_file(width, height, 4, _deflate.compress(self._rows, self.compress_level))
 
 
 def encode_png(canvas, compress_level: int = 1) -> bytes:
