@@ -25,7 +25,7 @@ _COLOUR_TYPE = {3: 2, 4: 6}
 """PNG colour type by channels per pixel: 2 is RGB, 6 is RGBA (8 bits each)."""
 
 
-def png_chunk(tag: bytes, payload) -> bytes:
+def png_chunk(tag: bytes, payload: bytes) -> bytes:
     """One PNG chunk: length, tag, payload, CRC of tag and payload (the payload is copied once)."""
     return b"".join((struct.pack(">I", len(payload)), tag, payload,
                      struct.pack(">I", zlib.crc32(payload, zlib.crc32(tag)))))
