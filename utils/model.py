@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from utils.activations import ACTIVATIONS, softmax
+from utils.blas import one_blas_thread
 from utils.layers import Dense
 from utils.losses import CategoricalCrossEntropy, SoftmaxCrossEntropy, accuracy
 from utils.regularization import inference_mode
@@ -197,7 +198,8 @@ def fit(
         early_stopping: a ``utils.regularization.EarlyStopping`` (needs ``validation``): training stops after its
             ``patience`` epochs without a lower validation loss, and the model keeps the weights of the best epoch
             (``history.best_epoch``), also when the run ends first.
-    Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf.
+    Stops early, setting ``history.diverged_epoch``, when the loss becomes nan or inf. Computes on one BLAS
+    thread (``utils.blas.one_blas_thread``; the setting before is restored).
     """
     history = History() if history is None else history
     rng = np.random.default_rng(0) if rng is None else rng
@@ -217,31 +219,32 @@ def fit(
     # with one full batch and no dropout, the epoch's numbers are those of the training pass itself
     full_batch = (batch_size is None or batch_size >= X.shape[0]) and not any(
         hasattr(layer, "training") for layer in model.layers)
-    for epoch in epoch_iter:
-        with np.errstate(over="ignore", invalid="ignore"):
-            for X_batch, y_batch in minibatches(X, y, batch_size, rng):
-                y_pred = model.forward(X_batch)
-                batch_loss = model.loss.forward(y_pred, y_batch)
-                if not math.isfinite(batch_loss):
-                    history.diverged_epoch = start + epoch + 1
-                    return history
-                model.backward(y_pred, y_batch)
-                optimizer.step(model.layers)
-            if full_batch:
-                loss_value, acc = batch_loss, accuracy(y_pred, y) if classify else float("nan")
-            else:
-                with inference_mode(model.layers):
-                    out = model.forward(X)
-                loss_value = model.loss.forward(out, y)
-                acc = accuracy(out, y) if classify else float("nan")
-        history.loss.append(loss_value)
-        history.accuracy.append(acc)
-        if validation is not None:
-            val_loss, val_acc = _evaluate(model, *validation)
-            history.val_loss.append(val_loss)
-            history.val_accuracy.append(val_acc)
-            if early_stopping is not None and early_stopping.update(val_loss, model.layers):
-                break
+    with one_blas_thread():  # small products: a second BLAS thread saves nothing and busy-waits (utils.blas)
+        for epoch in epoch_iter:
+            with np.errstate(over="ignore", invalid="ignore"):
+                for X_batch, y_batch in minibatches(X, y, batch_size, rng):
+                    y_pred = model.forward(X_batch)
+                    batch_loss = model.loss.forward(y_pred, y_batch)
+                    if not math.isfinite(batch_loss):
+                        history.diverged_epoch = start + epoch + 1
+                        return history
+                    model.backward(y_pred, y_batch)
+                    optimizer.step(model.layers)
+                if full_batch:
+                    loss_value, acc = batch_loss, accuracy(y_pred, y) if classify else float("nan")
+                else:
+                    with inference_mode(model.layers):
+                        out = model.forward(X)
+                    loss_value = model.loss.forward(out, y)
+                    acc = accuracy(out, y) if classify else float("nan")
+            history.loss.append(loss_value)
+            history.accuracy.append(acc)
+            if validation is not None:
+                val_loss, val_acc = _evaluate(model, *validation)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_acc)
+                if early_stopping is not None and early_stopping.update(val_loss, model.layers):
+                    break
     if early_stopping is not None and early_stopping.best_epoch >= 0:
         early_stopping.restore(model.layers)
         history.best_epoch = early_stopping.best_epoch

@@ -20,6 +20,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 
+from utils.blas import one_blas_thread
 from utils.style import CSS_DPI, PIXEL_RATIO, new_figure, tight_layout
 from utils.widgets.rendering import FigureImage, PNGEncoder
 
@@ -95,24 +96,6 @@ def choice_slider(description: str, options: list, value):
 def dropdown(description: str, options: list, value):
     return widgets.Dropdown(options=options, value=value, description=description, style=_STYLE,
                             layout=widgets.Layout(**_DROPDOWN_LAYOUT))
-
-
-_BLAS = None
-"""threadpoolctl's view of numpy's BLAS, made on the first refresh (``one_blas_thread``)."""
-
-
-def one_blas_thread():
-    """A context in which numpy's BLAS computes on one thread (the setting before is restored after it).
-
-    A widget's products are small (a few hundred rows): a second BLAS thread saves next to nothing, and its
-    busy-waiting takes a whole core from the browser and the kernel. Measured on a busy 2-core machine, one
-    refresh of the init explorer: 370 -> 72 ms of CPU time, 765 -> 136 ms of wall time."""
-    global _BLAS
-    if _BLAS is None:
-        from threadpoolctl import ThreadpoolController
-
-        _BLAS = ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
 
 
 _CREATED: list[weakref.ref] = []
