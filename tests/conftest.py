@@ -13,6 +13,7 @@ time 36 → 17 s, peak memory +6%.
 import gc
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -24,3 +25,26 @@ def pytest_runtest_setup(item):
         _last_file[0] = item.path
         gc.collect()
         gc.freeze()
+
+
+def _blas_thread_counts() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+@pytest.fixture
+def blas_threads():
+    """A function: how many threads each BLAS library numpy loaded computes on now (``[n, ...]``)."""
+    return _blas_thread_counts
+
+
+@pytest.fixture
+def two_blas_threads():
+    """numpy's BLAS set to two threads for the test (skipped where threadpoolctl sees no BLAS); yields the counts."""
+    from threadpoolctl import threadpool_limits
+
+    if not _blas_thread_counts():
+        pytest.skip("numpy's BLAS is not visible to threadpoolctl here")
+    with threadpool_limits(limits=2, user_api="blas"):
+        yield _blas_thread_counts()

@@ -4,8 +4,6 @@ settings seen before shown again without computing them again — the same pictu
 import importlib
 
 import numpy as np
-import pytest
-from threadpoolctl import threadpool_info, threadpool_limits
 
 from utils import data
 from utils import widgets as W
@@ -14,48 +12,36 @@ from utils.widgets import generalization
 from utils.widgets.engine import Explorer, new_figure, slider
 
 
-def _blas_threads() -> list[int]:
-    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
-
-
-@pytest.fixture
-def two_blas_threads():
-    if not _blas_threads():
-        pytest.skip("numpy's BLAS is not visible to threadpoolctl here")
-    with threadpool_limits(limits=2, user_api="blas"):
-        yield _blas_threads()
-
-
-def test_a_refresh_computes_and_draws_on_one_blas_thread_and_gives_the_threads_back(two_blas_threads):
+def test_a_refresh_computes_and_draws_on_one_blas_thread_and_gives_the_threads_back(two_blas_threads, blas_threads):
     seen = []
     fig, (ax,) = new_figure(3, 2)
     (line,) = ax.plot([0, 1], [0, 1])
 
     def update(v):
-        seen.append(_blas_threads())
+        seen.append(blas_threads())
         line.set_ydata([0, v.a])
         return f"a = {v.a}"
 
     explorer = Explorer(fig, {"a": slider("a", 1.0, 0.0, 2.0)}, update, animated=[line])
     explorer.controls["a"].value = 1.5
     assert seen == [[1] * len(two_blas_threads)] * 2 and explorer.readout.value == "a = 1.5"
-    assert _blas_threads() == two_blas_threads
+    assert blas_threads() == two_blas_threads
 
 
-def test_a_playground_step_trains_on_one_blas_thread(two_blas_threads, monkeypatch):
+def test_a_playground_step_trains_on_one_blas_thread(two_blas_threads, blas_threads, monkeypatch):
     playground = importlib.import_module("utils.widgets.playground")  # the module (W.playground is the function)
     seen = []
     real_fit = playground.fit
 
     def fit(*args, **kwargs):
-        seen.append(_blas_threads())
+        seen.append(blas_threads())
         return real_fit(*args, **kwargs)
 
     monkeypatch.setattr(playground, "fit", fit)
     pg = W.playground()
     pg.step()
     assert seen == [[1] * len(two_blas_threads)] and len(pg.history.loss) == pg.epochs_per_step
-    assert _blas_threads() == two_blas_threads
+    assert blas_threads() == two_blas_threads
 
 
 def test_init_explorer_shows_a_setting_seen_before_without_sending_the_inputs_through_again(monkeypatch):
