@@ -73,9 +73,12 @@ lint: $(STAMP)
 # fill the two cores, and a second BLAS thread per process would only wait for a core (measured on the same idle
 # machine: 164 s wall and 302 CPU-s with numpy's default threads, 149 s and 271 CPU-s with one). The stored outputs
 # were made with the default threads, so strict nbval also proves they do not depend on the thread count (DESIGN
-# §4); tests that need several threads set them with threadpoolctl. Of the CPU-s, ~175 go to the 11 lessons (each
-# runs twice: solutions/ strict, notebooks/ lax), ~140 to the unit and checker tests, ~1 to ruff and tools.build.
+# §4); tests that need several threads set them with threadpoolctl. Of the two workers' time (one run, 2026-12-07),
+# 72 s went to the 11 lessons (each runs twice: solutions/ strict, notebooks/ lax), 58 s to the unit and checker
+# tests. compileall first: some 30 processes (kernels, workers) import utils, and where PYTHONDONTWRITEBYTECODE is
+# set each of them would compile it from source again (~0.2 CPU-s per process, measured).
 test: $(STAMP) lint
+	$(BIN)/python -m compileall -q utils tools
 	$(BIN)/python -m tools.build --check
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
 	  --durations=5 tests solutions notebooks

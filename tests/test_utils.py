@@ -421,6 +421,14 @@ def test_dense_forward_takes_float64_batches_as_they_are_and_converts_the_rest()
     np.testing.assert_array_equal(out, batch @ layer.weights + layer.biases)
 
 
+def test_relu_gives_max_of_zero_and_z_with_nan_kept_and_no_negative_zero():
+    z = np.array([[-2.0, -0.0, 0.0, 3.5, np.nan, -np.inf, np.inf]])
+    expected = np.array([[0.0, 0.0, 0.0, 3.5, np.nan, 0.0, np.inf]])
+    for out in (activations.relu(z), activations.ReLU().forward(z)):
+        np.testing.assert_array_equal(out, expected)
+        assert not np.signbit(out[0, :4]).any()  # max(-0.0, 0.0) is written +0.0, as max(0, z) reads
+
+
 @pytest.mark.parametrize("layer", [activations.ReLU(), activations.Sigmoid(), activations.Softmax()])
 def test_activation_backward_rejects_dvalues_of_another_shape(layer):
     layer.forward(np.ones((5, 3)))

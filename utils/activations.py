@@ -32,7 +32,7 @@ def tanh(z) -> np.ndarray:
 
 def relu(z) -> np.ndarray:
     """Rectified linear unit max(0, z), elementwise. Same shape out."""
-    return np.maximum(0.0, as_float_array(z, "z"))
+    return np.maximum(as_float_array(z, "z"), 0.0)  # the array first: numpy's fast loop for array and scalar
 
 
 def leaky_relu(z, alpha: float = 0.01) -> np.ndarray:
@@ -92,7 +92,7 @@ class ReLU(_Activation):
     def forward(self, inputs) -> np.ndarray:
         """inputs any shape -> max(0, inputs), same shape."""
         self.inputs = as_float_array(inputs, "ReLU.forward inputs")
-        self.output = np.maximum(0.0, self.inputs)  # relu(), without checking the inputs a second time
+        self.output = np.maximum(self.inputs, 0.0)  # relu(), without checking the inputs a second time
         return self.output
 
     def backward(self, dvalues) -> np.ndarray:
