@@ -75,12 +75,14 @@ lint: $(STAMP)
 # were made with the default threads, so strict nbval also proves they do not depend on the thread count (DESIGN
 # §4); tests that need several threads set them with threadpoolctl. Of the two workers' time (one run, 2026-12-07),
 # 72 s went to the 11 lessons (each runs twice: solutions/ strict, notebooks/ lax), 58 s to the unit and checker
-# tests. compileall first: some 30 processes (kernels, workers) import utils, and where PYTHONDONTWRITEBYTECODE is
-# set each of them would compile it from source again (~0.2 CPU-s per process, measured).
+# tests. Compiled code is cached in __pycache__ (ignored by git), also where PYTHONDONTWRITEBYTECODE is set: compileall
+# first, since some 30 processes (kernels, workers) import utils and each would compile it again (~0.2 CPU-s per
+# process); and pytest may cache the test modules it rewrites for its asserts (measured: collecting takes each
+# worker 4.0 s without that cache, 2.6 s with it).
 test: $(STAMP) lint
 	$(BIN)/python -m compileall -q utils tools
 	$(BIN)/python -m tools.build --check
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
+	PYTHONDONTWRITEBYTECODE= OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/sanitize.cfg -p tests.nbval_lax_notebooks $(NBVAL) \
 	  --durations=5 tests solutions notebooks
 
 # Stored outputs must not depend on the BLAS kernel or thread count (docs/design.md §4): re-run solutions/ strict under
