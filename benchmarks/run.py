@@ -563,17 +563,21 @@ def bench_notebooks(runs: int = 3):
         run_all = (stamp(cells[-1], "shell.execute_reply") - stamp(cells[0], "iopub.execute_input")).total_seconds()
         return nb, run_all, total, cpu
 
-    times = {}
-    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
-        record = times[path.name] = {"run_all": [], "total": [], "cpu": [], "with_optional": None}
-        for _ in range(runs):
+    paths = sorted((ROOT / "solutions").glob("*.ipynb"))
+    times = {path.name: {"run_all": [], "total": [], "cpu": [], "with_optional": None} for path in paths}
+    # in rounds, every lesson once per round: a spell of the machine running slower (other guests on the host) then
+    # slows one run of several lessons, not every run of one lesson, so each median shows the machine's usual speed
+    for _ in range(runs):
+        for path in paths:
             with learner_environment() as env:
                 nb, run_all, total, cpu = run(path, env)
+            record = times[path.name]
             record["run_all"].append(run_all)
             record["total"].append(total)
             record["cpu"].append(cpu)
-        if uses_optional_module(nb):
-            record["with_optional"] = run(path, dict(os.environ))[1]
+    for path in paths:
+        if uses_optional_module(nbformat.read(path, as_version=4)):
+            times[path.name]["with_optional"] = run(path, dict(os.environ))[1]
     return times
 
 
@@ -725,7 +729,8 @@ def main(argv=None) -> int:
               "as a learner's kernel runs them; *Run All* is from the first cell's start to the last cell's reply "
               "(the kernel already up, as after opening a lesson), *with kernel start* adds starting the kernel, "
               "*kernel CPU* is the CPU seconds the kernel used, start included (other load on the machine does not "
-              f"add to it). Each lesson ran {runs} time{'s' if runs > 1 else ''}: the median, and the fastest and "
+              f"add to it). Each lesson ran {runs} time{'s' if runs > 1 else ''}, in rounds of all {len(nb_times)} (a slower spell of "
+              "the machine slows one run of several lessons, not every run of one): the median, and the fastest and "
               "slowest Run All. "
               f"Measured as a learner's venv from requirements.txt has it, without {optional} (installed here "
               "for section 1 only), so lesson 08's optional PyTorch cell says it skips; *with PyTorch* is the same "
