@@ -50,3 +50,46 @@ def children_cpu_seconds() -> float:
 
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def cpu_ms_by_kind(kinds: dict[str, tuple[str, ...]], root: int | None = None) -> dict[str, float] | None:
+    """CPU milliseconds (user + system) used so far by the living descendants of process ``root`` (this process by
+    default), summed by kind: a process counts for the first kind one of whose strings is in its command line, and
+    for no kind if none is. Subtract two readings to get what a piece of work cost every process of a chain (the
+    kernel, the Jupyter server, Chromium). Reads Linux's /proc, counted in clock ticks (10 ms on most systems, so
+    read it over many events); None where there is no /proc. A process that ends between two readings takes its
+    time with it."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return None
+    root = os.getpid() if root is None else root
+    parents: dict[int, int] = {}
+    processes: dict[int, tuple[int, str]] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended while we read
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (name)": state, ppid, ..., utime (12th), stime (13th)
+        parents[int(entry.name)] = int(fields[1])
+        processes[int(entry.name)] = (int(fields[11]) + int(fields[12]), command)
+
+    def descends(pid: int) -> bool:
+        seen = set()
+        while pid in parents and pid not in seen:
+            seen.add(pid)
+            pid = parents[pid]
+            if pid == root:
+                return True
+        return False
+
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(kinds, 0.0)
+    for pid, (ticks, command) in processes.items():
+        kind = next((k for k, marks in kinds.items() if any(m in command for m in marks)), None)
+        if kind is not None and descends(pid):
+            totals[kind] += ticks * tick_ms
+    return totals

@@ -412,6 +412,14 @@ def _parts(browser_row: dict) -> str:
     return f"{browser_row['to_page_ms']:.0f} / {browser_row['decode_ms']:.0f}"
 
 
+def _cpu(browser_row: dict) -> str:
+    """"kernel / server / Chromium" CPU ms per move of a browser row, or a dash (no /proc where it ran)."""
+    cpu = browser_row.get("cpu_ms_per_move")
+    if not cpu:
+        return "–"
+    return " / ".join(f"{cpu[kind]:.0f}" for kind in ("kernel", "server", "chromium"))
+
+
 def run_browser_widgets() -> int:
     """Run the widget test in Chromium (tests/browser/test_widgets_browser.py), which writes BROWSER_JSON."""
     env = dict(os.environ, RUN_BROWSER_TESTS="1")
@@ -426,8 +434,9 @@ def browser_table(browser: dict) -> list[str]:
     floor = browser.get("roundtrip_floor", {})
     bare = floor.get("median_ms", float("nan"))
     lines = ["| widget | lesson | browser median (ms) | max (ms) | budget (ms) | within budget | × bare round trip "
-             "| to page / decode (ms) | other sliders, one move each (ms) | load average (1 min) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| to page / decode (ms) | CPU per move: kernel / server / Chromium (ms) "
+             "| other sliders, one move each (ms) | load average (1 min) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     measured = {n: b for n, b in browser.items() if "budget_ms" in b}
     for name, b in [("roundtrip_floor", floor), *measured.items()]:
         if not b:
@@ -441,7 +450,7 @@ def browser_table(browser: dict) -> list[str]:
         within = "–" if budget is None else ("yes" if worst <= budget else "**no**")
         load = f"{b['load_average_1min']:.1f} on {b.get('cpu_count', os.cpu_count())} cores"
         lines.append(f"| {name} | {b.get('lesson', '–')} | {median} | {b['max_ms']:.0f} | {budget or '–'} | {within} "
-                     f"| {b['median_ms'] / bare:.1f}× | {_parts(b)} | {others} | {load} |")
+                     f"| {b['median_ms'] / bare:.1f}× | {_parts(b)} | {_cpu(b)} | {others} | {load} |")
     within = [n for n, b in measured.items() if max(b["median_ms"], b.get("step_median_ms", 0)) <= b["budget_ms"]]
     near = [n for n, b in measured.items() if b["median_ms"] / bare <= 1.5]
     measured_at = floor.get("measured_at", "?")
@@ -450,7 +459,12 @@ def browser_table(browser: dict) -> list[str]:
               f"1.5× the bare round trip ({bare:.0f} ms in the same run). Measured {measured_at}, load average "
               f"{floor.get('load_average_1min', float('nan')):.1f} on {floor.get('cpu_count', os.cpu_count())} cores "
               "when the run started: on a loaded machine every process of the chain (kernel, Jupyter server, "
-              "Chromium) waits for a core, so compare a widget with the bare round trip of the same run.", "",
+              "Chromium) waits for a core, so compare a widget with the bare round trip of the same run. *CPU per "
+              "move* is what each process of the chain used for one move (its CPU time over the 9 moves, read from "
+              "/proc, divided by 9; the pauses between moves included): the course's own Python runs in the kernel, "
+              "so a widget's kernel CPU beside the bare round trip's is the course's share; the Jupyter server and "
+              "Chromium (JupyterLab's page, the image's decode and paint, and the test's own Playwright calls, alike "
+              "in every row) do the rest.", "",
               "*Browser* = `tests/browser/test_widgets_browser.py` (run by `make bench`, and by `make test-browser`, "
               "which asserts only that every widget is crisp and redraws, never a time): JupyterLab in Chromium at "
               "device pixel ratio 2, from the key press to the new image decoded in the page; `roundtrip_floor` is "

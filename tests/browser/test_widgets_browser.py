@@ -12,7 +12,8 @@ arguments the lessons use. For each widget the test checks, in the page:
 It asserts no wall-clock time: how fast each widget redraws is a benchmark, not a test (CI runs on busy machines).
 The test measures it all the same, since it drives the real thing: the time from the key press to the new image
 decoded in the page for each move, and the bare round trip (a slider that only swaps two tiny images through the
-course's image widget: kernel, server, browser, no figure), with the load average of the machine. The numbers go
+course's image widget: kernel, server, browser, no figure), with the load average of the machine and the CPU time
+each process of the chain (kernel, Jupyter server, Chromium) spent per move. The numbers go
 to screenshots/figures/browser_latency.json and are printed at the end of the run as information; `make bench`
 puts them in benchmarks/RESULTS.md against the budgets of DESIGN §5 (50 ms for line plots, 100 ms for heatmaps and
 decision boundaries).
@@ -32,12 +33,16 @@ import pytest
 from conftest import SCREENSHOTS
 from test_browser import _assert_no_errors, _open_and_run_all
 
+from benchmarks.environment import cpu_ms_by_kind
 from utils.widgets import BUDGET_MS
 
 FIGURES = SCREENSHOTS / "figures"
 MOVES = 9  # slider moves per widget (alternating right / left); each must change the image
 REDRAW_TIMEOUT_MS = 60_000  # "eventually": a move whose image has not changed after a minute is a broken widget
 LATENCY_JSON = FIGURES / "browser_latency.json"
+# The processes of the chain, by a string of their command line (all started by this test run): what each costs per
+# move shows the course's own share (its Python runs in the kernel) beside JupyterLab's and Chromium's.
+CHAIN = {"kernel": ("ipykernel_launcher",), "server": ("jupyter lab", "jupyter-lab"), "chromium": ("chrom",)}
 
 # name -> (code that builds the widget, the lesson it comes from, budget in ms: utils.widgets.BUDGET_MS, reported by
 # `make bench`, not asserted)
@@ -174,6 +179,7 @@ def gallery_page(browser, jupyter_lab, course_copy):
             no_news.first.click()
         floor = _widget(page, "roundtrip_floor")
         times, parts = [], []
+        cpu_before = cpu_ms_by_kind(CHAIN)
         for k in range(MOVES):
             result = _move_and_time(page, floor, "ArrowRight" if k % 2 == 0 else "ArrowLeft")
             assert result is not None and result["changed"], "the bare slider -> image round trip did not work"
@@ -181,7 +187,7 @@ def gallery_page(browser, jupyter_lab, course_copy):
             parts.append(result)
             page.wait_for_timeout(120)
         RESULTS["roundtrip_floor"] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
-                                      **_split(parts), **_machine()}
+                                      **_split(parts), **_cpu_per_move(cpu_before), **_machine()}
         _write_results()
         yield page
     finally:
@@ -200,6 +206,15 @@ def _split(results: list[dict]) -> dict:
     kernel and back), and that message -> the image decoded."""
     return {"to_page_ms": round(statistics.median(r["to_page"] for r in results), 1),
             "decode_ms": round(statistics.median(r["decode"] for r in results), 1)}
+
+
+def _cpu_per_move(before: dict | None) -> dict:
+    """CPU ms per move of each process of the chain since ``before`` (``MOVES`` moves, with the pauses between them),
+    or nothing where /proc is missing."""
+    after = cpu_ms_by_kind(CHAIN)
+    if before is None or after is None:
+        return {}
+    return {"cpu_ms_per_move": {kind: round((after[kind] - before[kind]) / MOVES, 1) for kind in CHAIN}}
 
 
 def _machine() -> dict:
@@ -243,6 +258,7 @@ def test_widget_is_crisp_and_alive(gallery_page, name):
     first = _away_from_the_end(widget.locator(".noUi-handle").first)
     keys = [first, "ArrowLeft" if first == "ArrowRight" else "ArrowRight"]
     times, parts = [], []
+    cpu_before = cpu_ms_by_kind(CHAIN)
     for k in range(MOVES):
         result = _move_and_time(page, widget, keys[k % 2])
         assert result is not None and result["changed"], (
@@ -250,7 +266,7 @@ def test_widget_is_crisp_and_alive(gallery_page, name):
         times.append(result["ms"])
         parts.append(result)
         page.wait_for_timeout(120)
-    extra = {}
+    extra = _cpu_per_move(cpu_before)
     handles = widget.locator(".noUi-handle")
     others = {}  # every other slider of the widget: one move each must change the image too
     for i in range(1, handles.count()):
