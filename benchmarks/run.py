@@ -386,7 +386,7 @@ def plot_widgets(results, path: Path, browser: dict | None = None):
     names = list(results)
     med = [results[n]["median"] for n in names]
     cpu = [results[n]["cpu"] for n in names]
-    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
     y = np.arange(len(names))
     ax.barh(y - 0.27, cpu, height=0.27, label="Python, CPU ms")
     ax.barh(y, med, height=0.27, label="Python, wall ms (median)")
@@ -399,8 +399,8 @@ def plot_widgets(results, path: Path, browser: dict | None = None):
     ax.set_yticklabels(names, fontsize=9)
     ax.invert_yaxis()
     ax.set(xlabel="ms per slider change (dotted: budget)", title="widget latency")
-    ax.legend(fontsize=9)
-    fig.tight_layout()
+    fig.legend(*ax.get_legend_handles_labels(), loc="lower center", ncol=3, frameon=False, fontsize=9)  # off the bars
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(path, dpi=150)
     plt.close(fig)
 
