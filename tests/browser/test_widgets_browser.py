@@ -40,7 +40,8 @@ FIGURES = SCREENSHOTS / "figures"
 MOVES = 9  # slider moves per widget and round (alternating right / left); each must change the image
 # Rounds: after every widget has had its first MOVES moves, each (the bare round trip first) gets MOVES more per
 # further round, and its latency is the median of all its moves. A slower spell of a shared machine then slows one
-# round of several widgets, not every move of one (a widget's 9 moves take ~2 s). `make bench` asks for 5 rounds.
+# round of several widgets, not every move of one (a widget's 9 moves take ~2 s). `make bench` asks for 5 rounds
+# (NN_LATENCY_ROUNDS); never fewer than 2, so every browser run checks the widgets stay alive round after round.
 ROUNDS = max(2, int(os.environ.get("NN_LATENCY_ROUNDS", "2")))
 REDRAW_TIMEOUT_MS = 60_000  # "eventually": a move whose image has not changed after a minute is a broken widget
 LATENCY_JSON = FIGURES / "browser_latency.json"
