@@ -453,8 +453,8 @@ def browser_table(browser: dict) -> list[str]:
         worst = max(b["median_ms"], b.get("step_median_ms", 0))
         within = "–" if budget is None else ("yes" if worst <= budget else "**no**")
         load = f"{b['load_average_1min']:.1f} on {b.get('cpu_count', os.cpu_count())} cores"
-        rounds = " / ".join(f"{ms:.0f}" for ms in b.get("round_medians_ms", [])) or "–"
-        lines.append(f"| {name} | {b.get('lesson', '–')} | {median} | {rounds} | {b['max_ms']:.0f} | {budget or '–'} "
+        by_round = " / ".join(f"{ms:.0f}" for ms in b.get("round_medians_ms", [])) or "–"
+        lines.append(f"| {name} | {b.get('lesson', '–')} | {median} | {by_round} | {b['max_ms']:.0f} | {budget or '–'} "
                      f"| {within} | {b['median_ms'] / bare:.1f}× | {_parts(b)} | {_cpu(b)} | {others} | {load} |")
     within = [n for n, b in measured.items() if max(b["median_ms"], b.get("step_median_ms", 0)) <= b["budget_ms"]]
     near = [n for n, b in measured.items() if b["median_ms"] / bare <= 1.5]
